@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Area, Assessment, Option, Question
+from .services import DONT_KNOW
+
+QUESTION_REQUIRED = _('Choose the option that best describes your organisation, or "Don\'t know".')
+QUESTION_INVALID = _("That answer is not one of this question's options. Choose again.")
+UNEXPECTED_DATA = _("The form contained unexpected data. Please reload the page and try again.")
+
+# Form data that is not a field but is expected: the CSRF token and the buttons.
+NAVIGATION_KEYS = frozenset({"csrfmiddlewaretoken", "next", "back", "finish", "autosave"})
+
+
+class StrictFormMixin:
+    """Refuses a POST that carries keys the form does not know: a sign of tampering."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_bound:
+            unexpected = set(self.data) - set(self.fields) - NAVIGATION_KEYS
+            if unexpected:
+                raise forms.ValidationError(UNEXPECTED_DATA, code="unexpected")
+        return cleaned
+
+
+class AreaAnswersForm(StrictFormMixin, forms.Form):
+    """One radio group per question of an area: its five options and "don't know".
+
+    A partial form (going back, autosaving) accepts unanswered questions but never an invalid
+    answer.
+    """
+
+    def __init__(
+        self,
+        *args,
+        area: Area,
+        first_number: int = 1,
+        saved: dict[int, str] | None = None,
+        partial: bool = False,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.area = area
+        self.questions: dict[str, Question] = {}
+        self.options: dict[str, Option] = {}
+        for number, question in enumerate(area.questions.all(), start=first_number):
+            name = f"q_{question.code}"
+            self.questions[name] = question
+            choices = [(str(option.pk), option.text) for option in question.options.all()]
+            self.options.update({str(option.pk): option for option in question.options.all()})
+            choices.append((DONT_KNOW, _("Don't know")))
+            field = forms.ChoiceField(
+                label=question.text,
+                choices=choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": QUESTION_REQUIRED, "invalid_choice": QUESTION_INVALID},
+                initial=(saved or {}).get(question.pk),
+                required=not partial,
+            )
+            field.number = number
+            self.fields[name] = field
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            *(Field(name, template="assessments/question_field.html") for name in self.fields)
+        )
+
+    def chosen(self) -> dict[Question, Option | None]:
+        """The answers of a valid form (None = don't know); unanswered questions are left out."""
+        return {
+            self.questions[name]: None if value == DONT_KNOW else self.options[value]
+            for name, value in self.cleaned_data.items()
+            if name in self.questions and value
+        }
+
+
+class BackgroundForm(StrictFormMixin, forms.ModelForm):
+    """Optional facts about the organisation; an email only with consent to be contacted."""
+
+    # A decoy that people never see; bots that fill every field give themselves away.
+    website = forms.CharField(required=False, max_length=200, label=_("Leave this field empty"))
+
+    class Meta:
+        model = Assessment
+        fields = ["organisation", "industry", "size", "role", "email", "consent_to_contact"]
+        labels = {
+            "organisation": _("Organisation name"),
+            "consent_to_contact": _(
+                "You may contact me about the results. My email is used only for that."
+            ),
+        }
+        help_texts = {
+            "email": _("Optional. Give it only if you want us to contact you."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("industry", "size", "role"):
+            self.fields[name].choices = [("", _("Choose (optional)"))] + list(
+                self.fields[name].choices
+            )[1:]
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "organisation",
+            "industry",
+            "size",
+            "role",
+            "email",
+            "consent_to_contact",
+            Field("website", wrapper_class="d-none", tabindex="-1", autocomplete="off"),
+        )
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""

@@ -1,0 +1,29 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.content import (
+    DEFAULT_FIXTURE,
+    ContentError,
+    FrozenVersionChanged,
+    load_questionnaire,
+    read_fixture,
+)
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the questionnaire from its fixture file. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_FIXTURE)
+        parser.add_argument(
+            "--draft", action="store_true", help="Load as a draft instead of publishing it."
+        )
+
+    def handle(self, *args, path: Path, draft: bool, **options):
+        try:
+            version, changed = load_questionnaire(read_fixture(path), publish=not draft)
+        except (ContentError, FrozenVersionChanged) as exc:
+            raise CommandError(str(exc)) from exc
+        state = "loaded" if changed else "unchanged"
+        self.stdout.write(f"Questionnaire {version.label} ({version.status}): {state}.")

@@ -1,0 +1,425 @@
+"""The questionnaire's versioned content and the assessments taken on it.
+
+A questionnaire version owns all of its content. Once a published version has responses it is
+frozen: every content model refuses to be saved or deleted, so an old result can always be
+reproduced from the exact texts and weights it was scored on. A change is a new version.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import scoring
+
+VALUE_VALIDATORS = [MinValueValidator(min(scoring.LEVELS)), MaxValueValidator(max(scoring.LEVELS))]
+WEIGHT_VALIDATORS = [
+    MinValueValidator(scoring.MIN_WEIGHT),
+    MaxValueValidator(scoring.MAX_WEIGHT),
+]
+
+
+class FrozenContentError(ValidationError):
+    """Raised when a change would rewrite content that existing responses were scored on."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This questionnaire version is published and has responses, so it cannot be "
+                "changed. Make a new version instead."
+            ),
+            code="frozen",
+        )
+
+
+class QuestionnaireVersionQuerySet(models.QuerySet):
+    def published(self) -> QuestionnaireVersionQuerySet:
+        return self.filter(status=QuestionnaireVersion.Status.PUBLISHED)
+
+    def current(self) -> QuestionnaireVersion | None:
+        """The version that new tests are taken on: the most recently published one."""
+        return self.published().order_by("-published_at", "-pk").first()
+
+
+class QuestionnaireVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    label = models.CharField(_("version"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    content_hash = models.CharField(
+        _("content hash"),
+        max_length=64,
+        blank=True,
+        help_text=_("Fingerprint of the fixture this version was loaded from."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = QuestionnaireVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("questionnaire version")
+        verbose_name_plural = _("questionnaire versions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="published_version_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored is not None and stored.is_frozen and _differs(stored, self):
+                raise FrozenContentError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_frozen:
+            raise FrozenContentError()
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_frozen(self) -> bool:
+        """True once a published version has responses: its content may no longer change."""
+        return bool(self.pk) and self.is_published and self.assessments.exists()
+
+    def publish(self) -> None:
+        if not self.is_published:
+            self.status = self.Status.PUBLISHED
+            self.published_at = timezone.now()
+            self.save(update_fields=["status", "published_at"])
+
+
+def _differs(stored: models.Model, current: models.Model) -> bool:
+    return any(
+        getattr(stored, f.attname) != getattr(current, f.attname)
+        for f in current._meta.concrete_fields
+    )
+
+
+class VersionedContent(models.Model):
+    """Content that belongs to one questionnaire version and freezes with it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self._refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self._refuse_if_frozen()
+
+    def get_version(self) -> QuestionnaireVersion:
+        raise NotImplementedError
+
+    def _refuse_if_frozen(self) -> None:
+        if self.get_version().is_frozen:
+            raise FrozenContentError()
+
+
+class MaturityLevel(VersionedContent):
+    """A level's name and what it means overall, e.g. 3 = Systematic."""
+
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="levels"
+    )
+    level = models.PositiveSmallIntegerField(_("level"), validators=VALUE_VALIDATORS)
+    name = models.CharField(_("name"), max_length=60)
+    description = models.TextField(_("description"))
+
+    class Meta:
+        verbose_name = _("maturity level")
+        verbose_name_plural = _("maturity levels")
+        ordering = ["version", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "level"], name="unique_level_per_version"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="level_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} – {self.name}"
+
+    def get_version(self) -> QuestionnaireVersion:
+        return self.version
+
+
+class Area(VersionedContent):
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="areas"
+    )
+    code = models.SlugField(_("code"), max_length=30)
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=120)
+    intro = models.TextField(_("introduction"), blank=True)
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_area_code"),
+            models.UniqueConstraint(fields=["version", "order"], name="unique_area_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_version(self) -> QuestionnaireVersion:
+        return self.version
+
+
+class AreaLevel(VersionedContent):
+    """What a level means in one area, and what to do next to reach the following level."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="level_texts")
+    level = models.PositiveSmallIntegerField(_("level"), validators=VALUE_VALIDATORS)
+    description = models.TextField(_("description"))
+    recommendations = models.TextField(
+        _("recommendations"), help_text=_("One concrete action per line.")
+    )
+
+    class Meta:
+        verbose_name = _("area level text")
+        verbose_name_plural = _("area level texts")
+        ordering = ["area", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "level"], name="unique_area_level"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=5), name="area_level_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} – {self.level}"
+
+    def get_version(self) -> QuestionnaireVersion:
+        return self.area.version
+
+    @property
+    def recommendation_list(self) -> list[str]:
+        return [line.strip() for line in self.recommendations.splitlines() if line.strip()]
+
+
+class Question(VersionedContent):
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("code"), max_length=20)
+    order = models.PositiveSmallIntegerField(_("order"))
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1, validators=WEIGHT_VALIDATORS)
+    text = models.TextField(_("question"))
+    tip = models.TextField(_("improvement tip"))
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    source = models.CharField(_("source texts"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["area__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "code"], name="unique_question_code"),
+            models.UniqueConstraint(fields=["area", "order"], name="unique_question_order"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=scoring.MIN_WEIGHT, weight__lte=scoring.MAX_WEIGHT),
+                name="question_weight_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text}"
+
+    def get_version(self) -> QuestionnaireVersion:
+        return self.area.version
+
+
+class Option(VersionedContent):
+    """One behaviourally anchored answer: what practice at maturity level `value` looks like."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    value = models.PositiveSmallIntegerField(_("value"), validators=VALUE_VALIDATORS)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+        ordering = ["question", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="unique_option_value"),
+            models.CheckConstraint(
+                condition=Q(value__gte=1, value__lte=5), name="option_value_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value}: {self.text}"
+
+    def get_version(self) -> QuestionnaireVersion:
+        return self.question.area.version
+
+
+def new_token() -> str:
+    # 32 url-safe characters = 192 random bits: the only key to a respondent's results.
+    return secrets.token_urlsafe(24)
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def completed(self) -> AssessmentQuerySet:
+        return self.filter(completed_at__isnull=False)
+
+    def in_progress(self) -> AssessmentQuerySet:
+        return self.filter(completed_at__isnull=True)
+
+
+class Assessment(models.Model):
+    """One organisation's run through the test, on one exact questionnaire version."""
+
+    class Industry(models.TextChoices):
+        PROFESSIONAL = "professional", _("Professional and expert services")
+        IT = "it", _("IT and software")
+        FINANCE = "finance", _("Finance and insurance")
+        INDUSTRY = "industry", _("Manufacturing and industry")
+        RETAIL = "retail", _("Retail and consumer services")
+        HEALTH = "health", _("Health and social services")
+        PUBLIC = "public", _("Public sector")
+        OTHER = "other", _("Other")
+
+    class Size(models.TextChoices):
+        MICRO = "1-9", _("1–9 employees")
+        SMALL = "10-49", _("10–49 employees")
+        MEDIUM = "50-249", _("50–249 employees")
+        LARGE = "250-999", _("250–999 employees")
+        XLARGE = "1000+", _("1,000 or more employees")
+
+    class Role(models.TextChoices):
+        EXECUTIVE = "executive", _("Executive or owner")
+        MANAGER = "manager", _("Manager or team lead")
+        CX = "cx", _("Customer experience, marketing or sales")
+        SPECIALIST = "specialist", _("Specialist or customer-facing staff")
+        OTHER = "other", _("Other")
+
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("questionnaire version"),
+    )
+    language = models.CharField(_("language"), max_length=8, default="fi")
+    created_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, db_index=True)
+    last_step = models.PositiveSmallIntegerField(
+        _("last step saved"), default=0, help_text=_("Steps: 1–3 areas, 4 background.")
+    )
+
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)
+    size = models.CharField(_("organisation size"), max_length=10, choices=Size.choices, blank=True)
+    role = models.CharField(_("respondent's role"), max_length=20, choices=Role.choices, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    consent_to_contact = models.BooleanField(_("consent to contact"), default=False)
+
+    result = models.JSONField(_("result"), null=True, blank=True, editable=False)
+    result_revision = models.PositiveIntegerField(
+        _("result revision"),
+        default=0,
+        editable=False,
+        help_text=_("Increases whenever the stored result changes; keys cached reports."),
+    )
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-created_at"]
+        constraints = [
+            # Contact details are kept only with explicit consent (GDPR).
+            models.CheckConstraint(
+                condition=Q(email="") | Q(consent_to_contact=True),
+                name="email_requires_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(result__isnull=False),
+                name="completed_assessment_has_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.organisation or f"#{self.token[:8]}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.email and not self.consent_to_contact:
+            raise ValidationError(
+                {"consent_to_contact": _("To give your email, tick the consent to be contacted.")}
+            )
+
+    @property
+    def stored_result(self) -> scoring.AssessmentResult | None:
+        return scoring.AssessmentResult.from_dict(self.result) if self.result else None
+
+
+class Answer(models.Model):
+    """A respondent's choice for one question; no option means "don't know"."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    option = models.ForeignKey(
+        Option, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+    )
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["question__area__order", "question__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}: {self.value if self.value else '–'}"
+
+    @property
+    def value(self) -> int | None:
+        return self.option.value if self.option_id else None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.option_id and self.option.question_id != self.question_id:
+            raise ValidationError({"option": _("This option belongs to another question.")})
+        if self.question.area.version_id != self.assessment.version_id:
+            raise ValidationError(
+                {"question": _("This question is not part of the assessment's version.")}
+            )

@@ -1,0 +1,182 @@
+"""The stored result joined with the content texts it was scored on, in the active language.
+
+The results page, the PDF report and the admin all render this one view of the stored result;
+none of them scores again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import get_language
+
+from . import scoring
+from .models import Answer, AreaLevel, Assessment, Question
+from .services import areas_with_questions
+
+BAND_WIDTH = 100 / len(scoring.LEVELS)
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int
+    name: str
+    description: str
+    lower: float  # band edges, for charts
+    upper: float
+
+    @property
+    def width(self) -> float:
+        return self.upper - self.lower
+
+
+@dataclass(frozen=True)
+class FindingView:
+    question_code: str
+    question: str
+    area: str
+    value: int
+    answer: str
+    tip: str
+
+
+@dataclass(frozen=True)
+class AreaView:
+    code: str
+    number: int
+    name: str
+    score: float | None
+    coverage_percent: int
+    level: Level | None
+    description: str
+    next_level: Level | None
+    next_level_description: str
+    recommendations: list[str]
+    answered: int
+    dont_know: int
+    questions: int
+    strengths: list[FindingView]
+    priorities: list[FindingView]
+
+
+@dataclass(frozen=True)
+class Report:
+    organisation: str
+    completed_at: datetime | None
+    version_label: str
+    overall_score: float | None
+    overall_level: Level | None
+    levels: list[Level]
+    areas: list[AreaView]
+    strengths: list[FindingView]
+    priorities: list[FindingView]
+
+    @property
+    def answered(self) -> int:
+        return sum(area.answered for area in self.areas)
+
+    @property
+    def dont_know(self) -> int:
+        return sum(area.dont_know for area in self.areas)
+
+    @property
+    def questions(self) -> int:
+        return sum(area.questions for area in self.areas)
+
+
+def _translated_tip(tip: dict[str, str]) -> str:
+    return tip.get(get_language() or "fi") or tip.get("fi", "")
+
+
+def build_report(assessment: Assessment) -> Report:
+    result = assessment.stored_result
+    if result is None:
+        raise ValueError("the assessment has no stored result yet")
+    version = assessment.version
+    levels = {
+        level.level: Level(
+            number=level.level,
+            name=level.name,
+            description=level.description,
+            lower=(level.level - 1) * BAND_WIDTH,
+            upper=level.level * BAND_WIDTH,
+        )
+        for level in version.levels.all()
+    }
+    areas = areas_with_questions(version)
+    questions: dict[str, Question] = {q.code: q for area in areas for q in area.questions.all()}
+    chosen = {
+        answer.question_id: answer.option
+        for answer in Answer.objects.filter(assessment=assessment).select_related("option")
+    }
+    area_names = {area.code: area.name for area in areas}
+
+    def finding(item: scoring.Finding) -> FindingView:
+        question = questions[item.question]
+        option = chosen.get(question.pk)
+        return FindingView(
+            question_code=item.question,
+            question=question.text,
+            area=area_names[item.area],
+            value=item.value,
+            answer=option.text if option else "",
+            tip=_translated_tip(dict(item.tip)),
+        )
+
+    strengths = [finding(f) for f in result.strengths]
+    priorities = [finding(f) for f in result.priorities]
+    level_texts = {
+        (text.area_id, text.level): text for text in AreaLevel.objects.filter(area__version=version)
+    }
+
+    area_views = []
+    for number, area in enumerate(areas, start=1):
+        area_result = result.area(area.code)
+        level = levels.get(area_result.level) if area_result.level else None
+        next_number = (
+            area_result.level + 1
+            if area_result.level and area_result.level < max(scoring.LEVELS)
+            else None
+        )
+        text = level_texts.get((area.pk, area_result.level))
+        next_text = level_texts.get((area.pk, next_number)) if next_number else None
+        area_views.append(
+            AreaView(
+                code=area.code,
+                number=number,
+                name=area.name,
+                score=area_result.score,
+                coverage_percent=round(area_result.coverage * 100),
+                level=level,
+                description=text.description if text else "",
+                next_level=levels.get(next_number) if next_number else None,
+                next_level_description=next_text.description if next_text else "",
+                recommendations=text.recommendation_list if text else [],
+                answered=area_result.answered,
+                dont_know=area_result.dont_know,
+                questions=area_result.questions,
+                strengths=[
+                    f
+                    for f, s in zip(strengths, result.strengths, strict=True)
+                    if s.area == area.code
+                ],
+                priorities=[
+                    f
+                    for f, p in zip(priorities, result.priorities, strict=True)
+                    if p.area == area.code
+                ],
+            )
+        )
+
+    return Report(
+        organisation=assessment.organisation,
+        completed_at=assessment.completed_at,
+        version_label=version.label,
+        overall_score=result.overall_score,
+        overall_level=levels.get(result.overall_level) if result.overall_level else None,
+        levels=[levels[n] for n in sorted(levels)],
+        areas=area_views,
+        strengths=strengths,
+        priorities=priorities,
+    )

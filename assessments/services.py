@@ -1,0 +1,118 @@
+"""Database reads and writes shared by the test flow, the results, the report and the admin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from . import scoring
+from .models import Answer, Area, Assessment, Option, Question, QuestionnaireVersion
+
+# Steps of the test: one per area (1…N), then the background page.
+DONT_KNOW = "dk"
+
+
+class NoPublishedQuestionnaire(Exception):
+    """No questionnaire version has been published yet (run `manage.py load_questionnaire`)."""
+
+
+def start_assessment(language: str) -> Assessment:
+    version = QuestionnaireVersion.objects.current()
+    if version is None:
+        raise NoPublishedQuestionnaire
+    return Assessment.objects.create(version=version, language=language)
+
+
+def areas_with_questions(version: QuestionnaireVersion) -> list[Area]:
+    """The version's areas in order, each with its questions and their options prefetched."""
+    questions = Question.objects.order_by("order").prefetch_related(
+        Prefetch("options", queryset=Option.objects.order_by("value"))
+    )
+    return list(
+        version.areas.order_by("order").prefetch_related(Prefetch("questions", queryset=questions))
+    )
+
+
+def background_step(version_areas: int) -> int:
+    return version_areas + 1
+
+
+def answer_choices(assessment: Assessment) -> dict[int, str]:
+    """Question id → the saved choice as a form value (an option id or DONT_KNOW)."""
+    return {
+        question_id: str(option_id) if option_id else DONT_KNOW
+        for question_id, option_id in assessment.answers.values_list("question_id", "option_id")
+    }
+
+
+@transaction.atomic
+def save_answers(assessment: Assessment, choices: Mapping[Question, Option | None]) -> None:
+    """Store the respondent's choices (None = don't know), replacing earlier ones."""
+    for question, option in choices.items():
+        if option is not None and option.question_id != question.pk:
+            raise ValueError(f"Option {option.pk} does not belong to question {question.code}")
+        Answer.objects.update_or_create(
+            assessment=assessment, question=question, defaults={"option": option}
+        )
+
+
+def record_step(assessment: Assessment, step: int) -> None:
+    if step > assessment.last_step:
+        assessment.last_step = step
+        assessment.save(update_fields=["last_step", "updated_at"])
+
+
+def first_unanswered_step(assessment: Assessment, areas: Iterable[Area]) -> int:
+    """The first area step that still has an unanswered question, or the background step."""
+    answered = set(assessment.answers.values_list("question_id", flat=True))
+    areas = list(areas)
+    for step, area in enumerate(areas, start=1):
+        if any(q.pk not in answered for q in area.questions.all()):
+            return step
+    return background_step(len(areas))
+
+
+def area_specs(areas: Iterable[Area]) -> tuple[scoring.AreaSpec, ...]:
+    """The scoring module's plain view of the questionnaire content."""
+    return tuple(
+        scoring.AreaSpec(
+            code=area.code,
+            questions=tuple(
+                scoring.QuestionSpec(
+                    code=q.code,
+                    weight=q.weight,
+                    tip={"fi": q.tip_fi or "", "en": q.tip_en or q.tip_fi or ""},
+                )
+                for q in area.questions.all()
+            ),
+        )
+        for area in areas
+    )
+
+
+def answer_values(assessment: Assessment) -> dict[str, int | None]:
+    """Question code → chosen value (None for don't know), as the scoring module reads it."""
+    return {
+        code: value
+        for code, value in assessment.answers.values_list("question__code", "option__value")
+    }
+
+
+def compute_result(assessment: Assessment) -> scoring.AssessmentResult:
+    return scoring.score_assessment(
+        area_specs(areas_with_questions(assessment.version)), answer_values(assessment)
+    )
+
+
+@transaction.atomic
+def complete_assessment(assessment: Assessment) -> scoring.AssessmentResult:
+    """Score the answers and store the result once; the single truth that every view reads."""
+    result = compute_result(assessment)
+    assessment.result = result.to_dict()
+    assessment.result_revision += 1
+    assessment.completed_at = assessment.completed_at or timezone.now()
+    assessment.save(update_fields=["result", "result_revision", "completed_at", "updated_at"])
+    return result

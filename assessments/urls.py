@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("start/", views.start, name="start"),
+    path("a/<str:token>/", views.resume, name="resume"),
+    path("a/<str:token>/area/<int:step>/", views.area_step, name="area"),
+    path("a/<str:token>/background/", views.background, name="background"),
+    path("results/<str:token>/", views.results, name="results"),
+]

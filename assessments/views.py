@@ -1,0 +1,186 @@
+"""The public test flow: landing → one page per area → background → results. No login, no JS."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import reporting, services
+from .forms import AreaAnswersForm, BackgroundForm
+from .models import Assessment, QuestionnaireVersion
+
+SESSION_TOKEN = "assessment_token"  # noqa: S105 (a session key, not a secret)
+
+
+def _assessment(token: str) -> Assessment:
+    return get_object_or_404(Assessment.objects.select_related("version"), token=token)
+
+
+def _action(request: HttpRequest) -> str:
+    """Which button sent the form: "back", "autosave" (script) or the default, "next"."""
+    for action in ("back", "autosave"):
+        if action in request.POST:
+            return action
+    return "next"
+
+
+def _remember(request: HttpRequest, assessment: Assessment) -> None:
+    # Lets a respondent who closed the tab continue from the landing page.
+    request.session[SESSION_TOKEN] = assessment.token
+
+
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    version = QuestionnaireVersion.objects.current()
+    areas = services.areas_with_questions(version) if version else []
+    unfinished = None
+    token = request.session.get(SESSION_TOKEN)
+    if token:
+        unfinished = Assessment.objects.in_progress().filter(token=token).first()
+    return render(
+        request,
+        "assessments/landing.html",
+        {
+            "version": version,
+            "areas": areas,
+            "question_count": sum(len(area.questions.all()) for area in areas),
+            "unfinished": unfinished,
+        },
+    )
+
+
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    try:
+        assessment = services.start_assessment(language=get_language())
+    except services.NoPublishedQuestionnaire:
+        return render(request, "assessments/unavailable.html", status=503)
+    _remember(request, assessment)
+    return redirect("assessments:area", token=assessment.token, step=1)
+
+
+@require_GET
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = _assessment(token)
+    if assessment.is_completed:
+        return redirect("assessments:results", token=token)
+    _remember(request, assessment)
+    areas = services.areas_with_questions(assessment.version)
+    step = services.first_unanswered_step(assessment, areas)
+    if step > len(areas):
+        return redirect("assessments:background", token=token)
+    return redirect("assessments:area", token=token, step=step)
+
+
+@require_http_methods(["GET", "POST"])
+def area_step(request: HttpRequest, token: str, step: int) -> HttpResponse:
+    assessment = _assessment(token)
+    if assessment.is_completed:
+        return redirect("assessments:results", token=token)
+    areas = services.areas_with_questions(assessment.version)
+    if not 1 <= step <= len(areas):
+        raise Http404
+    area = areas[step - 1]
+    first_number = 1 + sum(len(a.questions.all()) for a in areas[: step - 1])
+
+    action = _action(request)
+    form = AreaAnswersForm(
+        request.POST if request.method == "POST" else None,
+        area=area,
+        first_number=first_number,
+        saved=services.answer_choices(assessment),
+        partial=action in ("back", "autosave"),
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            services.save_answers(assessment, form.chosen())
+            if action == "autosave":
+                return HttpResponse(status=204)
+            if action == "back":
+                if step == 1:
+                    return redirect("assessments:landing")
+                return redirect("assessments:area", token=token, step=step - 1)
+            services.record_step(assessment, step)
+            if step < len(areas):
+                return redirect("assessments:area", token=token, step=step + 1)
+            return redirect("assessments:background", token=token)
+        if action == "autosave":
+            return HttpResponse(status=400)
+    _remember(request, assessment)
+    return render(
+        request,
+        "assessments/area.html",
+        {
+            "assessment": assessment,
+            "area": area,
+            "form": form,
+            "step": step,
+            "step_count": len(areas) + 1,
+            "area_count": len(areas),
+            "private_link": private_link(request, assessment),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def background(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = _assessment(token)
+    if assessment.is_completed:
+        return redirect("assessments:results", token=token)
+    areas = services.areas_with_questions(assessment.version)
+    step = services.background_step(len(areas))
+    form = BackgroundForm(request.POST if request.method == "POST" else None, instance=assessment)
+    if request.method == "POST":
+        action = _action(request)
+        if action == "back" and not form.has_changed():
+            return redirect("assessments:area", token=token, step=len(areas))
+        if form.is_valid():
+            form.save()
+            if action == "autosave":
+                return HttpResponse(status=204)
+            if action == "back":
+                return redirect("assessments:area", token=token, step=len(areas))
+            missing = services.first_unanswered_step(assessment, areas)
+            if missing < step:
+                messages.warning(
+                    request, _("Some questions are still unanswered. Please answer them first.")
+                )
+                return redirect("assessments:area", token=token, step=missing)
+            services.record_step(assessment, step)
+            services.complete_assessment(assessment)
+            return redirect("assessments:results", token=token)
+        if action == "autosave":
+            return HttpResponse(status=400)
+    return render(
+        request,
+        "assessments/background.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "step": step,
+            "step_count": step,
+            "area_count": len(areas),
+            "private_link": private_link(request, assessment),
+        },
+    )
+
+
+@require_GET
+def results(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = _assessment(token)
+    if not assessment.is_completed:
+        return redirect("assessments:resume", token=token)
+    return render(
+        request,
+        "assessments/results.html",
+        {"assessment": assessment, "report": reporting.build_report(assessment)},
+    )
+
+
+def private_link(request: HttpRequest, assessment: Assessment) -> str:
+    return request.build_absolute_uri(reverse("assessments:resume", args=[assessment.token]))

@@ -1,0 +1,113 @@
+"""Model invariants: frozen content, consent for contact details, one stored result."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from assessments import services
+from assessments.content import FrozenVersionChanged, load_questionnaire
+from assessments.models import (
+    Answer,
+    Area,
+    Assessment,
+    FrozenContentError,
+    Option,
+    Question,
+    QuestionnaireVersion,
+)
+
+from .factories import answered_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_content_without_responses_can_still_be_corrected(questionnaire):
+    question = Question.objects.filter(area__version=questionnaire).first()
+    question.text_en = "Corrected"
+    question.save()
+    assert Question.objects.get(pk=question.pk).text_en == "Corrected"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda v: Question.objects.filter(area__version=v).first().save(),
+        lambda v: Question.objects.filter(area__version=v).first().delete(),
+        lambda v: Option.objects.filter(question__area__version=v).first().save(),
+        lambda v: Area.objects.filter(version=v).first().delete(),
+        lambda v: v.levels.first().save(),
+        lambda v: v.areas.first().level_texts.first().save(),
+        lambda v: setattr(v, "title_en", "Rewritten") or v.save(),
+        lambda v: v.delete(),
+    ],
+)
+def test_a_published_version_with_responses_is_never_changed_in_place(questionnaire, change):
+    answered_assessment(questionnaire)
+    version = QuestionnaireVersion.objects.get(pk=questionnaire.pk)
+    with pytest.raises(FrozenContentError):
+        change(version)
+
+
+def test_refreshing_a_frozen_version_from_a_changed_fixture_is_refused(
+    questionnaire, questionnaire_data
+):
+    answered_assessment(questionnaire)
+    with pytest.raises(FrozenVersionChanged):
+        load_questionnaire({**questionnaire_data, "title": {"fi": "Muu", "en": "Other"}})
+
+
+def test_a_new_version_is_used_by_new_tests_and_old_results_stay(questionnaire, questionnaire_data):
+    old = answered_assessment(questionnaire, lambda q: 2)
+    old_result = old.result
+
+    new_data = {**questionnaire_data, "version": "next"}
+    new_version, _ = load_questionnaire(new_data)
+    assert QuestionnaireVersion.objects.current() == new_version
+
+    new = services.start_assessment(language="fi")
+    assert new.version == new_version
+
+    old.refresh_from_db()
+    assert old.version == questionnaire
+    assert old.result == old_result
+    assert services.compute_result(old).to_dict() == old_result
+
+
+def test_the_stored_result_is_what_recomputing_the_answers_gives(questionnaire):
+    assessment = answered_assessment(
+        questionnaire, lambda q: None if q.order % 4 == 0 else 1 + q.order % 5
+    )
+    assert assessment.stored_result == services.compute_result(assessment)
+
+
+def test_an_email_without_consent_is_refused_by_the_database(questionnaire):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assessment.objects.create(version=questionnaire, email="a@example.com")
+
+
+def test_a_completed_assessment_always_has_a_result(questionnaire):
+    from django.utils import timezone
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assessment.objects.create(version=questionnaire, completed_at=timezone.now())
+
+
+def test_one_answer_per_question(questionnaire):
+    assessment = answered_assessment(questionnaire, complete=False)
+    answer = Answer.objects.filter(assessment=assessment).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.create(assessment=assessment, question=answer.question)
+
+
+def test_an_option_of_another_question_is_refused(questionnaire):
+    assessment = Assessment.objects.create(version=questionnaire)
+    q1, q2 = Question.objects.filter(area__version=questionnaire)[:2]
+    with pytest.raises(ValueError):
+        services.save_answers(assessment, {q1: q2.options.first()})
+    assert not Answer.objects.exists()
+
+
+def test_querysets_say_what_they_hold(questionnaire):
+    done = answered_assessment(questionnaire)
+    open_ = answered_assessment(questionnaire, complete=False)
+    assert list(Assessment.objects.completed()) == [done]
+    assert list(Assessment.objects.in_progress()) == [open_]

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint pytest messages clean
+.PHONY: run test lint pytest messages audit lock loadtest clean node-packages browser-tools bench-admin
 
 # Reinstall only when the declared dependencies change.
 $(BIN)/python:
@@ -35,8 +35,25 @@ run: $(VENV)/.installed-run
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive assessments cxmaturity scripts
 
-pytest: $(VENV)/.installed-dev
+# The browser tests' own tools, axe-core and the Nu Html Checker, pinned in package-lock.json.
+# --ignore-scripts: vnu-jar's install script would download a Java of its own; the machine's is used.
+NPM := $(shell command -v npm 2>/dev/null)
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+node-packages: node_modules/.installed
+
+# Says up front which browser tests (tests/browser) will be skipped and why; pytest repeats it in
+# its summary. In CI (CI=true) they are never skipped: they fail instead.
+browser-tools:
+	@[ -x "$${CHROMIUM:-/usr/bin/chromium}" ] || echo "NOTE: no Chromium at $${CHROMIUM:-/usr/bin/chromium}: the browser tests will be skipped (apt-get install chromium)."
+	@[ -n "$(NPM)" ] || echo "NOTE: no Node.js/npm: the axe-core and HTML validity tests will be skipped (apt-get install nodejs npm)."
+	@command -v java >/dev/null || echo "NOTE: no Java: the HTML validity test will be skipped (apt-get install default-jre-headless)."
+
+pytest: $(VENV)/.installed-dev $(if $(NPM),node_modules/.installed) browser-tools
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint pytest
@@ -45,6 +62,29 @@ test: lint pytest
 messages: $(VENV)/.installed-dev
 	DEBUG=1 $(BIN)/python manage.py makemessages -l fi -l en --no-obsolete --ignore=.venv --ignore=tests
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# 50 simulated respondents on gunicorn + PostgreSQL for 60 s, then the same through a database
+# outage (stops and starts this machine's PostgreSQL cluster): see bench/loadtest.py.
+loadtest: $(VENV)/.installed-dev
+	$(BIN)/python bench/loadtest.py
+
+# The admin's assessment list at 10,000 and 100,000 seed_demo assessments in PostgreSQL
+# (its own database, cx_bench): server time and queries against the targets. See bench/bench_admin.py.
+bench-admin: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_admin.py
+
+# Known vulnerabilities in the locked dependencies; an unreachable service is reported, not failed.
+audit: $(VENV)/.installed-dev
+	$(BIN)/python scripts/audit.py
+
+# Pin the runtime dependencies (requirements.lock, used by the Docker image and by make audit).
+lock: | $(BIN)/python
+	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/pip install --quiet .
+	( echo "# Exact versions of the runtime dependencies (make lock regenerates it from pyproject.toml)."; \
+	  echo "# Used by the Docker image and by make audit."; \
+	  $(VENV)-lock/bin/pip freeze --exclude-editable | grep -v '^cxmaturity' ) > requirements.lock
+	rm -rf $(VENV)-lock
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

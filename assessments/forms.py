@@ -3,6 +3,8 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Area, Assessment, Option, Question
@@ -105,6 +107,9 @@ class BackgroundForm(StrictFormMixin, forms.ModelForm):
             self.fields[name].choices = [("", _("Choose (optional)"))] + list(
                 self.fields[name].choices
             )[1:]
+        self.fields["consent_to_contact"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("assessments:privacy"), _("Read the privacy notice")
+        )
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
         self.helper = FormHelper()

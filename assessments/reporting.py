@@ -12,7 +12,7 @@ from datetime import datetime
 from django.utils.translation import get_language
 
 from . import scoring
-from .models import Answer, AreaLevel, Assessment, Question
+from .models import Answer, AreaComment, AreaLevel, Assessment, Question
 from .services import areas_with_questions
 
 BAND_WIDTH = 100 / len(scoring.LEVELS)
@@ -58,6 +58,8 @@ class AreaView:
     questions: int
     strengths: list[FindingView]
     priorities: list[FindingView]
+    # The consultant's own words on this area (admin), empty when none.
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,15 @@ class Report:
     areas: list[AreaView]
     strengths: list[FindingView]
     priorities: list[FindingView]
+
+    @property
+    def is_capped(self) -> bool:
+        """Whether the weakest area held the overall level below the overall score's band."""
+        return (
+            self.overall_level is not None
+            and self.overall_score is not None
+            and scoring.level_for_score(self.overall_score) > self.overall_level.number
+        )
 
     @property
     def answered(self) -> int:
@@ -126,6 +137,7 @@ def build_report(assessment: Assessment) -> Report:
 
     strengths = [finding(f) for f in result.strengths]
     priorities = [finding(f) for f in result.priorities]
+    comments = AreaComment.objects.texts_by_area(assessment)
     level_texts = {
         (text.area_id, text.level): text for text in AreaLevel.objects.filter(area__version=version)
     }
@@ -166,6 +178,7 @@ def build_report(assessment: Assessment) -> Report:
                     for f, p in zip(priorities, result.priorities, strict=True)
                     if p.area == area.code
                 ],
+                comment=comments.get(area.pk, ""),
             )
         )
 

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from . import scoring
-from .models import Answer, Area, Assessment, Option, Question, QuestionnaireVersion
+from .models import (
+    Answer,
+    Area,
+    AreaComment,
+    Assessment,
+    Option,
+    Question,
+    QuestionnaireVersion,
+)
 
 # Steps of the test: one per area (1…N), then the background page.
 DONT_KNOW = "dk"
@@ -116,3 +126,64 @@ def complete_assessment(assessment: Assessment) -> scoring.AssessmentResult:
     assessment.completed_at = assessment.completed_at or timezone.now()
     assessment.save(update_fields=["result", "result_revision", "completed_at", "updated_at"])
     return result
+
+
+def erase_assessment(assessment: Assessment) -> None:
+    """Delete an assessment with its answers and every report rendered from it (GDPR erasure)."""
+    from . import pdf  # imported here: the report module itself builds on this one
+
+    pdf.forget_reports(assessment)
+    assessment.delete()
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    anonymised: int
+    deleted_drafts: int
+
+
+# Everything that could identify a respondent; answers, scores, industry and size stay, so that
+# anonymised results still count in the method's statistics.
+PERSONAL_FIELDS = {
+    "organisation": "",
+    "email": "",
+    "role": "",
+    "consent_to_contact": False,
+    "internal_notes": "",
+}
+
+
+@transaction.atomic
+def purge_expired(
+    *, now: datetime | None = None, retention_months: int, draft_days: int
+) -> PurgeReport:
+    """Anonymise assessments past the retention period and delete long-abandoned drafts."""
+    now = now or timezone.now()
+    # A month is counted as 30 days: simple, and errs on the side of deleting sooner.
+    personal_cutoff = now - timedelta(days=30 * retention_months)
+    draft_cutoff = now - timedelta(days=draft_days)
+    identifiable = (
+        Q(organisation__gt="")
+        | Q(email__gt="")
+        | Q(role__gt="")
+        | Q(consent_to_contact=True)
+        | Q(internal_notes__gt="")
+        | Q(area_comments__isnull=False)
+    )
+    from . import pdf  # imported here: the report module itself builds on this one
+
+    expired = Assessment.objects.filter(created_at__lt=personal_cutoff).filter(identifiable)
+    expired = list(expired.distinct().only("pk", "token"))
+    expired_ids = [assessment.pk for assessment in expired]
+    # A consultant's comments may name people too, and so may the reports already rendered.
+    AreaComment.objects.filter(assessment_id__in=expired_ids).delete()
+    for assessment in expired:
+        pdf.forget_reports(assessment)
+    anonymised = Assessment.objects.filter(pk__in=expired_ids).update(
+        **PERSONAL_FIELDS, updated_at=now
+    )
+    drafts = Assessment.objects.in_progress().filter(updated_at__lt=draft_cutoff)
+    deleted_drafts = drafts.count()
+    Answer.objects.filter(assessment__in=drafts).delete()
+    drafts.delete()
+    return PurgeReport(anonymised=anonymised, deleted_drafts=deleted_drafts)

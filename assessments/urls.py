@@ -11,4 +11,8 @@ urlpatterns = [
     path("a/<str:token>/area/<int:step>/", views.area_step, name="area"),
     path("a/<str:token>/background/", views.background, name="background"),
     path("results/<str:token>/", views.results, name="results"),
+    path("results/<str:token>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("consultant/reports/<str:token>.pdf", views.consultant_report, name="consultant_report"),
+    path("results/<str:token>/delete/", views.delete_data, name="delete_data"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

@@ -2,23 +2,48 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
-from . import reporting, services
+from . import pdf, reporting, services
 from .forms import AreaAnswersForm, BackgroundForm
 from .models import Assessment, QuestionnaireVersion
 
-SESSION_TOKEN = "assessment_token"  # noqa: S105 (a session key, not a secret)
+# The session key under which an unfinished test is remembered (a name, not a secret).
+SESSION_TOKEN = "assessment_token"  # noqa: S105  # nosec B105
 
 
 def _assessment(token: str) -> Assessment:
-    return get_object_or_404(Assessment.objects.select_related("version"), token=token)
+    # A wrong token is a 404, never a 403: nothing tells whether an assessment exists.
+    assessment = Assessment.objects.select_related("version").by_token(token)
+    if assessment is None:
+        raise Http404
+    return assessment
+
+
+def _rate(setting: str):
+    # Read at request time, so that the limits follow the settings (and tests can change them).
+    return lambda group, request: getattr(settings, setting)
+
+
+limit_starts = ratelimit(key="ip", rate=_rate("RATE_LIMIT_START"), method="POST", block=True)
+limit_submits = ratelimit(
+    group="assessments:submit", key="ip", rate=_rate("RATE_LIMIT_SUBMIT"), method="POST", block=True
+)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "assessments/rate_limited.html", status=429)
 
 
 def _action(request: HttpRequest) -> str:
@@ -55,6 +80,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@limit_starts
 def start(request: HttpRequest) -> HttpResponse:
     try:
         assessment = services.start_assessment(language=get_language())
@@ -78,6 +104,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@limit_submits
 def area_step(request: HttpRequest, token: str, step: int) -> HttpResponse:
     assessment = _assessment(token)
     if assessment.is_completed:
@@ -128,6 +155,7 @@ def area_step(request: HttpRequest, token: str, step: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@limit_submits
 def background(request: HttpRequest, token: str) -> HttpResponse:
     assessment = _assessment(token)
     if assessment.is_completed:
@@ -184,3 +212,63 @@ def results(request: HttpRequest, token: str) -> HttpResponse:
 
 def private_link(request: HttpRequest, assessment: Assessment) -> str:
     return request.build_absolute_uri(reverse("assessments:resume", args=[assessment.token]))
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "assessments/privacy.html",
+        {
+            "service_owner": settings.SERVICE_OWNER,
+            "contact_email": settings.CONTACT_EMAIL,
+            "retention_months": settings.RETENTION_MONTHS,
+            "draft_days": settings.ABANDONED_DRAFT_DAYS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def delete_data(request: HttpRequest, token: str) -> HttpResponse:
+    """The respondent erases their assessment for good, after confirming it."""
+    assessment = _assessment(token)
+    if request.method == "POST":
+        services.erase_assessment(assessment)
+        if request.session.get(SESSION_TOKEN) == token:
+            del request.session[SESSION_TOKEN]
+        messages.success(request, _("Your answers and results have been deleted for good."))
+        return redirect("assessments:landing")
+    return render(request, "assessments/delete_data.html", {"assessment": assessment})
+
+
+def _report_download(assessment: Assessment, language: str) -> FileResponse:
+    if not assessment.is_completed:
+        raise Http404
+    response = FileResponse(
+        pdf.cached_report(assessment, language),
+        as_attachment=True,
+        filename=pdf.report_filename(assessment),
+        content_type="application/pdf",
+    )
+    # The report is as private as the results page: no shared cache may keep it.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@require_GET
+def report_pdf(request: HttpRequest, token: str) -> FileResponse:
+    """The respondent's PDF report, in the language of the URL it was asked for from."""
+    return _report_download(_assessment(token), get_language())
+
+
+@require_GET
+@staff_member_required
+def consultant_report(request: HttpRequest, token: str) -> FileResponse:
+    """A consultant's download: in the respondent's language unless ?lang= asks for another."""
+    if not request.user.has_perm("assessments.view_assessment"):
+        raise PermissionDenied
+    assessment = _assessment(token)
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = assessment.language
+    return _report_download(assessment, language)

@@ -115,6 +115,7 @@ def test_results_follow_the_scoring_rules(client, questionnaire):
     assert {p.area for p in result.priorities} == {first_area.code}
     html = client.get(url("fi", "results", token=assessment.token)).content.decode()
     assert "Kokonaistaso 2/5" in html
+    assert "heikointa osa-aluetta korkeampi" in html  # the cap is explained
     for priority in result.priorities:
         assert priority.tip["fi"] in html
 

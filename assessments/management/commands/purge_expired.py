@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from assessments.services import purge_expired
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonymise the personal data of assessments older than RETENTION_MONTHS and delete "
+        "unfinished tests untouched for ABANDONED_DRAFT_DAYS. Run it daily (see docs/privacy.md)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--retention-months", type=int, default=settings.RETENTION_MONTHS)
+        parser.add_argument("--draft-days", type=int, default=settings.ABANDONED_DRAFT_DAYS)
+
+    def handle(self, *args, retention_months: int, draft_days: int, **options):
+        report = purge_expired(retention_months=retention_months, draft_days=draft_days)
+        self.stdout.write(
+            f"Anonymised {report.anonymised} assessment(s) older than {retention_months} months; "
+            f"deleted {report.deleted_drafts} unfinished test(s) older than {draft_days} days."
+        )

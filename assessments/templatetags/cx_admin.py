@@ -1,0 +1,101 @@
+"""Template tags of the consultant workspace (the admin)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Max, Min
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _local_date(value: datetime.datetime | datetime.date) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+@register.inclusion_tag("admin/date_hierarchy.html")
+def range_date_hierarchy(cl: ChangeList) -> dict:
+    """The admin's date drill-down, with its choices taken from the first and last date.
+
+    Django's own tag lists the distinct years (months, days) with a query over every listed
+    row, which grows with the table; the first and last date are two index look-ups. A year or
+    month between them may therefore lead to an empty list.
+    """
+    field_name = cl.date_hierarchy
+    year_field, month_field, day_field = (
+        f"{field_name}__{part}" for part in ("year", "month", "day")
+    )
+    year = cl.params.get(year_field)
+    month = cl.params.get(month_field)
+    day = cl.params.get(day_field)
+
+    def link(filters: dict) -> str:
+        return cl.get_query_string(filters, [f"{field_name}__"])
+
+    if year and month and day:
+        chosen = datetime.date(int(year), int(month), int(day))
+        return {
+            "show": True,
+            "back": {
+                "link": link({year_field: year, month_field: month}),
+                "title": capfirst(formats.date_format(chosen, "YEAR_MONTH_FORMAT")),
+            },
+            "choices": [{"title": capfirst(formats.date_format(chosen, "MONTH_DAY_FORMAT"))}],
+        }
+
+    bounds = cl.queryset.aggregate(first=Min(field_name), last=Max(field_name))
+    if bounds["first"] is None:
+        return {"show": False}
+    first, last = _local_date(bounds["first"]), _local_date(bounds["last"])
+    if not year and first.year == last.year:
+        year = first.year
+        if first.month == last.month:
+            month = first.month
+
+    if year and month:
+        days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+        return {
+            "show": True,
+            "back": {"link": link({year_field: year}), "title": str(year)},
+            "choices": [
+                {
+                    "link": link({year_field: year, month_field: month, day_field: d.day}),
+                    "title": capfirst(formats.date_format(d, "MONTH_DAY_FORMAT")),
+                }
+                for d in days
+                if d.year == int(year) and d.month == int(month)
+            ],
+        }
+    if year:
+        months = [
+            datetime.date(int(year), number, 1)
+            for number in range(1, 13)
+            if (int(year), number) >= (first.year, first.month)
+            and (int(year), number) <= (last.year, last.month)
+        ]
+        return {
+            "show": True,
+            "back": {"link": link({}), "title": _("All dates")},
+            "choices": [
+                {
+                    "link": link({year_field: year, month_field: m.month}),
+                    "title": capfirst(formats.date_format(m, "YEAR_MONTH_FORMAT")),
+                }
+                for m in months
+            ],
+        }
+    return {
+        "show": True,
+        "back": None,
+        "choices": [
+            {"link": link({year_field: str(y)}), "title": str(y)}
+            for y in range(first.year, last.year + 1)
+        ],
+    }

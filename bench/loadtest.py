@@ -1,0 +1,258 @@
+"""`make loadtest`: 50 simulated respondents against gunicorn on PostgreSQL, then a database outage.
+
+Runs on this machine only (127.0.0.1). Phase 1: gunicorn with 2 workers on a PostgreSQL database of
+its own, locust with 50 concurrent respondents taking the whole test for 60 s; then every test the
+load tool completed is looked up in the database (it must be there with a stored result), and the
+5xx responses and latencies are reported. Phase 2: the same with PostgreSQL stopped for a few
+seconds in the middle: the app must recover by itself, with errors only around the outage and no
+half-saved assessment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+DATABASE = "cx_loadtest"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+QUESTIONS = 28
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pg_cluster(action: str) -> None:
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action], check=True
+    )
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(url, timeout=2).status == 200:  # noqa: S310 (loopback)
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"{url} did not become ready")
+
+
+def prepare(env: dict[str, str]) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {DATABASE}")
+    for command in (["migrate", "--noinput"], ["load_questionnaire"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def run_locust(url: str, users: int, seconds: int, prefix: str, log: Path) -> subprocess.Popen:
+    log.unlink(missing_ok=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(BASE_DIR / "bench" / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "-t",
+            f"{seconds}s",
+            "--host",
+            url,
+            "--csv",
+            prefix,
+            "--csv-full-history",
+            "--only-summary",
+            "--stop-timeout",
+            "10",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=BASE_DIR,
+        env={**os.environ, "LOADTEST_COMPLETED_LOG": str(log)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def summary(prefix: str, log: Path) -> dict:
+    with open(f"{prefix}_stats.csv") as f:
+        total = next(row for row in csv.DictReader(f) if row["Name"] == "Aggregated")
+    server_errors = 0
+    with open(f"{prefix}_failures.csv") as f:
+        for row in csv.DictReader(f):
+            if "Server Error" in row["Error"] or "50" in row["Error"][:30]:
+                server_errors += int(row["Occurrences"])
+    failure_seconds = []
+    with open(f"{prefix}_stats_history.csv") as f:
+        previous = 0
+        for row in csv.DictReader(f):
+            if row["Name"] != "Aggregated":
+                continue
+            failures = int(row["Total Failure Count"])
+            if failures > previous:
+                failure_seconds.append(int(row["Timestamp"]))
+            previous = failures
+    tokens = log.read_text().split() if log.exists() else []
+    with psycopg.connect(DATABASE_URL) as db:
+        stored = db.execute(
+            "SELECT count(*) FROM assessments_assessment "
+            "WHERE token = ANY(%s) AND result IS NOT NULL AND completed_at IS NOT NULL",
+            [tokens],
+        ).fetchone()[0]
+        half_saved = db.execute(
+            "SELECT count(*) FROM assessments_assessment a WHERE a.completed_at IS NOT NULL AND "
+            "(a.result IS NULL OR (SELECT count(*) FROM assessments_answer w "
+            "WHERE w.assessment_id = a.id) <> %s)",
+            [QUESTIONS],
+        ).fetchone()[0]
+    return {
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "server_errors": server_errors,
+        "p50_ms": total["50%"],
+        "p95_ms": total["95%"],
+        "completed_by_tool": len(tokens),
+        "completed_in_db": stored,
+        "half_saved": half_saved,
+        "failure_seconds": failure_seconds,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--outage-at", type=int, default=20, help="seconds into phase 2")
+    parser.add_argument("--outage-seconds", type=int, default=5)
+    parser.add_argument("--skip-outage", action="store_true")
+    args = parser.parse_args()
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "STATIC_MANIFEST": "0",
+        "SECRET_KEY": "loadtest-only-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # One address plays all 50 respondents; the limits are tested elsewhere.
+        "RATELIMIT_ENABLE": "0",
+        "DB_POOL_TIMEOUT": "5",
+    }
+    prepare(env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "cxmaturity.wsgi:application",
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--access-logfile",
+            "/dev/null",
+            "--error-logfile",
+            "/tmp/cx-loadtest-gunicorn.log",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    log = Path("/tmp/cx-loadtest-completed.txt")
+    try:
+        wait_for(f"{url}/readyz")
+        print(
+            f"Phase 1: {args.users} respondents for {args.seconds} s against {url} "
+            "(gunicorn, 2 workers, PostgreSQL)"
+        )
+        run_locust(url, args.users, args.seconds, "/tmp/cx-load-steady", log).wait()
+        steady = summary("/tmp/cx-load-steady", log)
+        report("steady", steady)
+
+        if args.skip_outage:
+            return 0 if steady["server_errors"] == 0 and ok(steady) else 1
+        print(
+            f"Phase 2: the same, PostgreSQL stopped {args.outage_at} s in "
+            f"for {args.outage_seconds} s"
+        )
+        started = int(time.time())
+        locust = run_locust(url, args.users, args.seconds, "/tmp/cx-load-outage", log)
+        time.sleep(args.outage_at)
+        outage_start = int(time.time())
+        pg_cluster("stop")
+        time.sleep(args.outage_seconds)
+        pg_cluster("start")
+        outage_end = int(time.time())
+        locust.wait()
+        outage = summary("/tmp/cx-load-outage", log)
+        report("outage", outage)
+        # Errors may trail the restart by the pool's timeout while connections are replaced.
+        grace = 10
+        outside = [
+            t for t in outage["failure_seconds"] if not outage_start - 1 <= t <= outage_end + grace
+        ]
+        print(
+            f"  outage window: {outage_start - started}–{outage_end - started} s; "
+            f"seconds with new failures: {[t - started for t in outage['failure_seconds']]}; "
+            f"outside the window (+{grace} s): {len(outside)}"
+        )
+        urllib.request.urlopen(f"{url}/readyz", timeout=5)  # noqa: S310 (loopback)
+        print("  after the outage /readyz answers 200: the app recovered by itself")
+        good = ok(steady) and steady["server_errors"] == 0 and ok(outage) and not outside
+        print("RESULT:", "PASS" if good else "FAIL")
+        return 0 if good else 1
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def ok(figures: dict) -> bool:
+    return figures["completed_in_db"] == figures["completed_by_tool"] and figures["half_saved"] == 0
+
+
+def report(phase: str, f: dict) -> None:
+    print(
+        f"  [{phase}] requests {f['requests']}, failures {f['failures']}, 5xx {f['server_errors']},"
+        f" p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms; tests completed by the tool "
+        f"{f['completed_by_tool']}, found in the database with a stored result "
+        f"{f['completed_in_db']}; half-saved assessments {f['half_saved']}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""Privacy: no personal data needed, erasure on request, retention limits."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from assessments.models import Answer, AreaComment, Assessment
+from assessments.views import SESSION_TOKEN
+
+from .factories import answered_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("prefix", "title"), [("", "Tietosuojaseloste"), ("/en", "Privacy notice")]
+)
+def test_the_privacy_notice_is_linked_from_every_page(client, questionnaire, prefix, title):
+    notice = client.get(f"{prefix}/privacy/")
+    assert notice.status_code == 200
+    assert title in notice.content.decode()
+    assessment = answered_assessment(questionnaire, complete=False)
+    for path in (f"{prefix}/", f"{prefix}/a/{assessment.token}/area/2/"):
+        assert f'href="{prefix}/privacy/"' in client.get(path).content.decode()
+    background = client.get(f"{prefix}/a/{assessment.token}/background/").content.decode()
+    assert background.count(f'href="{prefix}/privacy/"') == 2  # footer and the consent box
+
+
+def test_delete_my_data_asks_first_then_erases_everything(client, questionnaire):
+    assessment = answered_assessment(questionnaire, organisation="Poistettava Oy")
+    other = answered_assessment(questionnaire, organisation="Jäävä Oy")
+    session = client.session
+    session[SESSION_TOKEN] = assessment.token
+    session.save()
+    path = f"/results/{assessment.token}/delete/"
+
+    confirm = client.get(path)
+    assert confirm.status_code == 200
+    assert Assessment.objects.filter(pk=assessment.pk).exists()
+
+    response = client.post(path)
+    assert response.status_code == 302
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+    assert not Answer.objects.filter(assessment_id=assessment.pk).exists()
+    assert SESSION_TOKEN not in client.session
+    assert client.get(f"/results/{assessment.token}/").status_code == 404
+    assert client.post(path).status_code == 404
+    # Nobody else's data is touched.
+    other.refresh_from_db()
+    assert other.organisation == "Jäävä Oy"
+    assert Answer.objects.filter(assessment=other).count() == 28
+
+
+def _aged(assessment, days):
+    moment = timezone.now() - timedelta(days=days)
+    Assessment.objects.filter(pk=assessment.pk).update(created_at=moment, updated_at=moment)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def test_purge_expired_removes_exactly_the_expired_personal_data(questionnaire):
+    expired = _aged(
+        answered_assessment(
+            questionnaire,
+            organisation="Vanha Oy",
+            email="vanha@example.com",
+            consent_to_contact=True,
+            role="executive",
+            industry="it",
+            size="10-49",
+            internal_notes="Soitettu Mikolle",
+        ),
+        days=30 * 24 + 1,
+    )
+    AreaComment.objects.create(
+        assessment=expired, area=questionnaire.areas.first(), text="Mikko kertoi…"
+    )
+    recent = _aged(
+        answered_assessment(
+            questionnaire, organisation="Tuore Oy", email="t@example.com", consent_to_contact=True
+        ),
+        days=30 * 24 - 1,
+    )
+    abandoned = _aged(answered_assessment(questionnaire, complete=False), days=31)
+    unfinished = _aged(answered_assessment(questionnaire, complete=False), days=29)
+    result_before = expired.result
+
+    call_command("purge_expired")
+
+    expired.refresh_from_db()
+    assert (expired.organisation, expired.email, expired.role) == ("", "", "")
+    assert expired.consent_to_contact is False
+    assert expired.internal_notes == ""
+    assert not AreaComment.objects.filter(assessment=expired).exists()
+    # What is not personal stays, so the method's statistics keep the result.
+    assert (expired.industry, expired.size) == ("it", "10-49")
+    assert expired.result == result_before
+    assert Answer.objects.filter(assessment=expired).count() == 28
+
+    recent.refresh_from_db()
+    assert (recent.organisation, recent.email) == ("Tuore Oy", "t@example.com")
+    assert not Assessment.objects.filter(pk=abandoned.pk).exists()
+    assert not Answer.objects.filter(assessment_id=abandoned.pk).exists()
+    assert Assessment.objects.filter(pk=unfinished.pk).exists()
+
+
+def test_purge_expired_is_configurable_and_idempotent(questionnaire, capsys):
+    old = _aged(answered_assessment(questionnaire, organisation="Kuuden kuun Oy"), days=200)
+    call_command("purge_expired", "--retention-months", "12")
+    old.refresh_from_db()
+    assert old.organisation == "Kuuden kuun Oy"
+    call_command("purge_expired", "--retention-months", "6")
+    old.refresh_from_db()
+    assert old.organisation == ""
+    capsys.readouterr()
+    call_command("purge_expired", "--retention-months", "6")
+    assert "Anonymised 0 assessment(s)" in capsys.readouterr().out
+
+
+@pytest.fixture
+def storage(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)  # Django's test signals point the storage here
+    from django.core.files.storage import default_storage
+
+    return default_storage
+
+
+def _cached_report_file(storage, assessment):
+    from django.core.files.base import ContentFile
+
+    from assessments import pdf
+
+    return storage.save(pdf.cache_name(assessment, "fi"), ContentFile(b"%PDF-1.7 cached"))
+
+
+def test_erasure_and_retention_also_delete_rendered_reports(client, questionnaire, storage):
+    erased = answered_assessment(questionnaire, organisation="Pois Oy")
+    erased_report = _cached_report_file(storage, erased)
+    client.post(f"/results/{erased.token}/delete/")
+    assert not storage.exists(erased_report)
+
+    expired = _aged(answered_assessment(questionnaire, organisation="Vanha Oy"), days=30 * 25)
+    kept = answered_assessment(questionnaire, organisation="Uusi Oy")
+    expired_report = _cached_report_file(storage, expired)
+    kept_report = _cached_report_file(storage, kept)
+    call_command("purge_expired")
+    assert not storage.exists(expired_report)
+    assert storage.exists(kept_report)

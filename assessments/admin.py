@@ -389,8 +389,10 @@ def _short_datetime(moment: datetime) -> str:
 def _level_cell(level: int | None, name: str, *, with_name: bool) -> str:
     if level is None:
         return "–"
-    text = f"{level} {name}" if with_name and name else str(level)
-    return format_html('<span class="cx-level cx-level-{}" title="{}">{}</span>', level, name, text)
+    badge = format_html(
+        '<span class="cx-level cx-level-{}" title="{}">{}</span>', level, name, level
+    )
+    return format_html("{} {}", badge, name) if with_name and name else badge
 
 
 @admin.register(Assessment)

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint pytest messages audit lock loadtest clean node-packages browser-tools bench-admin
+.PHONY: run test lint pytest messages audit lock loadtest clean node-packages browser-tools bench-admin bench-pdf
 
 # Reinstall only when the declared dependencies change.
 $(BIN)/python:
@@ -72,6 +72,11 @@ loadtest: $(VENV)/.installed-dev
 # (its own database, cx_bench): server time and queries against the targets. See bench/bench_admin.py.
 bench-admin: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_admin.py
+
+# The PDF report: full render vs a one-line WeasyPrint document, and a cached download through
+# the view, on its own temporary SQLite data. See bench/bench_pdf.py (--profile to profile).
+bench-pdf: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_pdf.py $(BENCH_ARGS)
 
 # Known vulnerabilities in the locked dependencies; an unreachable service is reported, not failed.
 audit: $(VENV)/.installed-dev

@@ -560,7 +560,9 @@ class AssessmentAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": gettext("Dashboard"),
-            "dashboard": dashboard.build_dashboard(assessments),
+            "dashboard": dashboard.cached_dashboard(
+                assessments, variant="real" if real_only else "all"
+            ),
             "real_only": real_only,
             "min_assessments": dashboard.MIN_ASSESSMENTS_FOR_STATISTICS,
         }

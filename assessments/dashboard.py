@@ -8,10 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, IntegerField, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, IntegerField, Max, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import scoring, statistics
@@ -25,6 +27,10 @@ MIN_ASSESSMENTS_FOR_STATISTICS = 30
 # The method statistics read every answer; beyond this many assessments (the newest are used)
 # more data no longer changes the figures but would slow the page down.
 MAX_ASSESSMENTS_FOR_STATISTICS = 10_000
+
+# Reading every stored result takes seconds at 100,000 assessments; the figures are kept until
+# an assessment changes (or the day does), and at most this long.
+CACHE_SECONDS = 15 * 60
 
 # Chart geometry in SVG user units; the SVG scales to its box.
 CHART_WIDTH = 600
@@ -281,3 +287,22 @@ def build_dashboard(assessments: QuerySet[Assessment], now: datetime | None = No
         method=method_statistics(version, assessments) if version else None,
         level_names=labels.current_level_names,
     )
+
+
+def cached_dashboard(assessments: QuerySet[Assessment], variant: str = "") -> Dashboard:
+    """build_dashboard, served from the cache while no assessment has been added, changed or
+    deleted since (the count and the latest change, one cheap query, tell)."""
+    fingerprint = assessments.aggregate(count=Count("pk"), changed=Max("updated_at"))
+    current = QuestionnaireVersion.objects.current()
+    key = "cx-dashboard:" + "|".join(
+        str(part)
+        for part in (
+            variant,
+            fingerprint["count"],
+            fingerprint["changed"] and fingerprint["changed"].isoformat(),
+            current and current.pk,
+            get_language(),
+            timezone.localdate().isoformat(),
+        )
+    )
+    return cache.get_or_set(key, lambda: build_dashboard(assessments), CACHE_SECONDS)

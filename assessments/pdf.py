@@ -206,7 +206,8 @@ class ChartRow:
 
     @property
     def marker_x(self) -> float:
-        return max(self.bar_width - 1.5, 0.0)
+        # A 3-unit marker centred on the score, kept inside the drawing at 0 and at 100.
+        return min(max(self.bar_width - 1.5, 0.0), CHART_WIDTH - 3.0)
 
 
 def _chart_x(score: float) -> float:

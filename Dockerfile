@@ -15,8 +15,9 @@ RUN apt-get update \
 RUN useradd --create-home --uid 10001 app
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
-RUN pip install .
+# The exact versions of requirements.lock (make lock), so that every build is the same.
+COPY requirements.lock ./
+RUN pip install -r requirements.lock
 
 COPY --chown=app:app . .
 # collectstatic needs settings but no real secret or database.

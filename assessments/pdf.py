@@ -44,9 +44,6 @@ STYLESHEET = "report/report.css"
 # Part of the cache key: bump it when the template, the stylesheet or the texts change, so
 # that reports cached before a deploy are rendered again.
 LAYOUT_VERSION = 1
-
-# WeasyPrint reports every layout step at INFO; one line per page per download is noise.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 CACHE_FOLDER = "reports"
 PDF_VARIANT = "pdf/ua-1"
 # Room for the longest real organisation name (the model allows 200 characters).
@@ -54,6 +51,9 @@ ORGANISATION_MAX_CHARS = 200
 HEADER_ORGANISATION_MAX_CHARS = 60
 FILENAME_SLUG_MAX_CHARS = 40
 TOKEN_PREFIX_CHARS = 8
+
+# WeasyPrint reports every layout step at INFO; one line per page per download is noise.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class RefusedURL(ValueError):

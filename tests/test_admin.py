@@ -1,5 +1,6 @@
 """The consultant workspace in the admin: rights, the list, the assessment page, versioning."""
 
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -282,7 +283,8 @@ def test_the_list_shows_levels_by_name_and_finds_this_weeks_leads(consultant_cli
     assert [a.pk for a in response.context["cl"].result_list] == [lead.pk]
     html = response.content.decode()
     level = questionnaire.levels.get(level=lead.stored_result.overall_level)
-    assert f"{level.level} {level.name}" in html
+    overall_cell = re.search(r'<td class="field-overall_level">(.*?)</td>', html).group(1)
+    assert re.fullmatch(rf"<span [^>]*>{level.level}</span> {level.name}", overall_cell)
 
 
 def test_abandoned_tests_show_where_the_respondent_stopped(consultant_client, questionnaire):
@@ -435,3 +437,56 @@ def test_an_incomplete_draft_is_not_published(questionnaire):
         versioning.publish(draft)
     draft.refresh_from_db()
     assert not draft.is_published
+
+
+# --- Done when ----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_consultant_finds_a_lead_comments_and_downloads_the_pdf_and_excel(
+    consultant_client, questionnaire
+):
+    import io
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    lead = answered_assessment(
+        questionnaire,
+        lambda q: 2,
+        organisation="Kärkiliidi Oy",
+        email="johto@karkiliidi.example",
+        consent_to_contact=True,
+    )
+    answered_assessment(questionnaire, organisation="Ilman lupaa Oy")
+
+    listing = consultant_client.get(
+        admin_url("assessments_assessment_changelist", period="week", consent_to_contact__exact="1")
+    )
+    assert [a.pk for a in listing.context["cl"].result_list] == [lead.pk]
+
+    page = consultant_client.get(change_url(lead)).content.decode()
+    pdf_link = re.search(r'href="([^"]+\.pdf)"', page)
+    assert pdf_link, "the assessment page links to the PDF report"
+
+    def pdf_text() -> str:
+        response = consultant_client.get(pdf_link.group(1))
+        assert response.status_code == 200
+        pdf = b"".join(response.streaming_content) if response.streaming else response.content
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        return " ".join(" ".join(pdf_page.extract_text() for pdf_page in pages).split())
+
+    assert "asiakashaastatteluista" not in pdf_text()  # also caches the report without it
+    area = services.areas_with_questions(questionnaire)[0]
+    comment = "Aloittakaa asiakashaastatteluista – sovitaan työpaja."
+    consultant_client.post(
+        change_url(lead), follow_up_post(lead, **{f"comment_{area.code}": comment})
+    )
+    assert "asiakashaastatteluista" in pdf_text()
+
+    export = consultant_client.get(
+        admin_url("assessments_assessment_export", "xlsx")
+        + "?period=week&consent_to_contact__exact=1"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [lead.token]

@@ -27,3 +27,19 @@ def test_finnish_catalogue_is_complete_and_compiled():
             entry.msgstr,
             {int(k): v for k, v in entry.msgstr_plural.items()} if entry.msgstr_plural else {},
         ), f"django.mo is older than django.po ({entry.msgid!r}); run make messages"
+
+
+def test_the_lock_pins_every_runtime_dependency():
+    import re
+    import tomllib
+
+    base = Path(settings.BASE_DIR)
+    declared = tomllib.loads((base / "pyproject.toml").read_text())["project"]["dependencies"]
+    pinned = {
+        re.split(r"[=\[]", line, maxsplit=1)[0].lower().replace("_", "-")
+        for line in (base / "requirements.lock").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
+    for requirement in declared:
+        name = re.split(r"[<>=\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        assert name in pinned, f"{name} is not in requirements.lock: run make lock"

@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -168,6 +169,33 @@ def test_pdf_metadata_and_accessibility(rendered, language):
     assert catalog["/Lang"] == language
     assert catalog["/MarkInfo"]["/Marked"]  # tagged, as PDF/UA asks
     assert "/StructTreeRoot" in catalog
+
+
+@pytest.mark.django_db
+def test_summary_explains_a_capped_level_and_actions_start_from_the_biggest_gains(questionnaire):
+    # The first area all ones caps the overall level at 2, whatever the rest scores.
+    assessment = answered_assessment(questionnaire, lambda q: 1 if q.area.order == 1 else 5)
+    with translation.override("en"):
+        report = reporting.build_report(assessment)
+        html = render_to_string(pdf.TEMPLATE, pdf.report_context(assessment, report))
+    summary = pdf.summarise(report)
+    assert summary.capped
+    assert summary.weakest == report.areas[0]
+    assert summary.band_level.number > report.overall_level.number
+    assert (
+        f"falls in level {summary.band_level.number}, but the overall level is "
+        f"{report.overall_level.number}" in " ".join(html.split())
+    )
+
+    actions = pdf.priority_actions(report)
+    assert [a.text for a in actions[: len(report.priorities)]] == [p.tip for p in report.priorities]
+    # Then one first step per area that has a next level, the weakest area first.
+    steps = actions[len(report.priorities) :]
+    assert [a.text for a in steps] == [
+        area.recommendations[0]
+        for area in sorted(report.areas, key=lambda a: a.score)
+        if area.recommendations
+    ]
 
 
 # --- the fetcher -----------------------------------------------------------------------------

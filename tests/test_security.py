@@ -178,3 +178,20 @@ def test_readiness_fails_plainly_when_the_database_does_not_answer(client, db, m
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.content == b"database unavailable"
+
+
+def test_entered_text_is_escaped_in_the_admin(client, questionnaire):
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    assessment = answered_assessment(
+        questionnaire, organisation=payload, email="a@example.com", consent_to_contact=True
+    )
+    client.force_login(get_user_model().objects.create_superuser("boss", "", "pw-123-long!"))
+    for path in (
+        reverse("admin:assessments_assessment_changelist"),
+        reverse("admin:assessments_assessment_change", args=[assessment.pk]),
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert payload not in html, path
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html, path

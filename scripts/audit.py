@@ -75,7 +75,7 @@ def main() -> int:
             return 0
         print(
             f"make audit: the vulnerability service '{service}' could not be reached or "
-            "could not vouch for the locked packages."
+            f"could not vouch for the locked packages ({last_words[:160]})."
         )
     print(
         "make audit: NOT AUDITED — no vulnerability service answered; this is not a pass. "

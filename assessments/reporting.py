@@ -15,7 +15,12 @@ from . import scoring
 from .models import Answer, AreaComment, AreaLevel, Assessment, Question
 from .services import areas_with_questions
 
-BAND_WIDTH = 100 / len(scoring.LEVELS)
+# Each level's band of scores, from the scoring module's one definition of the band edges.
+_EDGES = [lower for lower, _ in scoring.LEVEL_BANDS] + [scoring.MAX_SCORE]
+BANDS: dict[int, tuple[float, float]] = {
+    level: (_EDGES[index], _EDGES[index + 1])
+    for index, (_, level) in enumerate(scoring.LEVEL_BANDS)
+}
 
 
 @dataclass(frozen=True)
@@ -110,8 +115,8 @@ def build_report(assessment: Assessment) -> Report:
             number=level.level,
             name=level.name,
             description=level.description,
-            lower=(level.level - 1) * BAND_WIDTH,
-            upper=level.level * BAND_WIDTH,
+            lower=BANDS[level.level][0],
+            upper=BANDS[level.level][1],
         )
         for level in version.levels.all()
     }

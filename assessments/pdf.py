@@ -142,9 +142,7 @@ def summarise(report: reporting.Report) -> Summary:
         weakest=weakest,
         all_same_level=len(levelled) > 1 and len({a.level.number for a in levelled}) == 1,
         band_level=band_level,
-        capped=bool(
-            band_level and report.overall_level and band_level.number > report.overall_level.number
-        ),
+        capped=report.is_capped,
         areas_without_level=[area for area in report.areas if not area.level],
     )
 

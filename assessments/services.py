@@ -182,8 +182,6 @@ def purge_expired(
     anonymised = Assessment.objects.filter(pk__in=expired_ids).update(
         **PERSONAL_FIELDS, updated_at=now
     )
-    drafts = Assessment.objects.in_progress().filter(updated_at__lt=draft_cutoff)
-    deleted_drafts = drafts.count()
-    Answer.objects.filter(assessment__in=drafts).delete()
-    drafts.delete()
-    return PurgeReport(anonymised=anonymised, deleted_drafts=deleted_drafts)
+    # Their answers go with them (on_delete=CASCADE).
+    _, deleted = Assessment.objects.in_progress().filter(updated_at__lt=draft_cutoff).delete()
+    return PurgeReport(anonymised=anonymised, deleted_drafts=deleted.get(Assessment._meta.label, 0))

@@ -4,16 +4,17 @@ The report renders `reporting.build_report()` (the stored result, never scored a
 its own print template, templates/report/report.html, and stylesheet, static/report/report.css.
 WeasyPrint fetches every stylesheet, font and image through `StaticFilesOnlyFetcher`: only the
 project's static files and `data:` URLs are served, nothing from the network or elsewhere on the
-file system. A rendered PDF is kept in Django's storage, keyed by the assessment, the language
-and the stored result's version, so a second download does not render again.
+file system. The stylesheet and its fonts are parsed once per thread, not once per render. A
+rendered PDF is kept in Django's storage, keyed by the assessment, the language and the stored
+result's version, so a second download does not render again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import mimetypes
 import posixpath
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,8 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import reporting, scoring
@@ -51,9 +53,6 @@ ORGANISATION_MAX_CHARS = 200
 HEADER_ORGANISATION_MAX_CHARS = 60
 FILENAME_SLUG_MAX_CHARS = 40
 TOKEN_PREFIX_CHARS = 8
-
-# WeasyPrint reports every layout step at INFO; one line per page per download is noise.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class RefusedURL(ValueError):
@@ -257,7 +256,6 @@ def report_context(assessment: Assessment, report: reporting.Report) -> dict:
         "organisation_max_chars": ORGANISATION_MAX_CHARS,
         "header_organisation_max_chars": HEADER_ORGANISATION_MAX_CHARS,
         "language": translation.get_language(),
-        "stylesheet": STYLESHEET,
         "min_coverage_percent": round(scoring.MIN_COVERAGE_FOR_LEVEL * 100),
         "answer_points": [
             (value, _answer_points(value))
@@ -276,11 +274,46 @@ def report_context(assessment: Assessment, report: reporting.Report) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class _ParsedStylesheet:
+    css: CSS
+    font_config: FontConfiguration
+    source: tuple[str, float]  # the file it was parsed from and that file's mtime then
+
+
+# Parsing the stylesheet and loading its three font files cost every render ~30 ms, and a
+# fresh font configuration per render let each worker's memory creep up. Kept per thread,
+# because WeasyPrint does not promise that a FontConfiguration (fontconfig and Pango state) may
+# be used by two renders at once; gunicorn's threads each get their own.
+_parsed = threading.local()
+
+
+def _stylesheet() -> _ParsedStylesheet:
+    """The report stylesheet with its fonts, parsed once per thread and again when it changes."""
+    path = finders.find(STYLESHEET)
+    source = (path, Path(path).stat().st_mtime)
+    cached: _ParsedStylesheet | None = getattr(_parsed, "stylesheet", None)
+    if cached is None or cached.source != source:
+        font_config = FontConfiguration()
+        css = CSS(
+            url=STATIC_BASE_URL + STYLESHEET,
+            url_fetcher=StaticFilesOnlyFetcher(),
+            font_config=font_config,
+        )
+        cached = _parsed.stylesheet = _ParsedStylesheet(css, font_config, source)
+    return cached
+
+
 def render_html(html: str) -> bytes:
-    """Any HTML to PDF, fetching only through StaticFilesOnlyFetcher."""
+    """Any HTML to PDF with the report stylesheet, fetching only through StaticFilesOnlyFetcher."""
+    stylesheet = _stylesheet()
     return HTML(
         string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesOnlyFetcher()
-    ).write_pdf(pdf_variant=PDF_VARIANT)
+    ).write_pdf(
+        stylesheets=[stylesheet.css],
+        font_config=stylesheet.font_config,
+        pdf_variant=PDF_VARIANT,
+    )
 
 
 def render_report_pdf(assessment: Assessment, language: str) -> bytes:

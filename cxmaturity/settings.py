@@ -219,6 +219,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Rendering a report logs every layout step (WeasyPrint) and every font table it subsets
+    # (fontTools) at INFO: dozens of lines per download that say nothing about the service.
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # The admin's path; a non-default path keeps casual scanners away from the login page.

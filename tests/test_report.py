@@ -10,8 +10,12 @@ from __future__ import annotations
 import base64
 import dataclasses
 import io
+import os
 import re
+import shutil
+import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pypdf
@@ -311,6 +315,68 @@ def test_hostile_5000_character_organisation_name_gives_a_normal_report(
     assert reader.attachments == {}
     assert all(url.startswith(pdf.STATIC_BASE_URL) for url, _ in fetched)
     assert all(served for _, served in fetched)
+
+
+def in_new_thread(action):
+    """The result of `action()` run in a thread of its own, as a fresh gunicorn thread runs it."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(action).result()
+
+
+def stylesheet_fetches(fetched) -> int:
+    return sum(url == pdf.STATIC_BASE_URL + pdf.STYLESHEET for url, _ in fetched)
+
+
+@pytest.mark.slow
+def test_each_thread_parses_the_stylesheet_once_and_again_when_it_changes(
+    no_network, fetched, tmp_path, settings
+):
+    # A copy of the static folder, so that the test may touch the stylesheet.
+    static = tmp_path / "static"
+    shutil.copytree(Path(settings.BASE_DIR, "static", "report"), static / "report")
+    shutil.copytree(Path(settings.BASE_DIR, "static", "fonts"), static / "fonts")
+    settings.STATICFILES_DIRS = [static]
+    html = '<html lang="fi"><head><title>t</title></head><body><p>Hyvää päivää</p></body></html>'
+
+    stylesheet = static / pdf.STYLESHEET
+
+    def render_twice_then_edit_the_stylesheet() -> tuple[bytes, bytes, int]:
+        first = pdf.render_html(html)
+        pdf.render_html(html)
+        fetches_before_the_edit = stylesheet_fetches(fetched)
+        stylesheet.write_text(stylesheet.read_text() + "\np { color: #a35200; }\n")
+        later = time.time() + 10
+        os.utime(stylesheet, (later, later))
+        edited = pdf.render_html(html)
+        pdf.render_html(html)
+        return first, edited, fetches_before_the_edit
+
+    first, edited, fetches_before_the_edit = in_new_thread(render_twice_then_edit_the_stylesheet)
+    assert fetches_before_the_edit == 1
+    assert stylesheet_fetches(fetched) == 2
+    in_new_thread(lambda: pdf.render_html(html))
+    assert stylesheet_fetches(fetched) == 3  # another thread parses its own
+    # The text is set in the shipped font, and the edited rule reached the page (#a35200).
+    fonts = font_files(first)
+    assert fonts and all("Inter" in name for name in fonts)
+    assert b"0.639" in pypdf.PdfReader(io.BytesIO(edited)).pages[0].get_contents().get_data()
+    assert b"0.639" not in pypdf.PdfReader(io.BytesIO(first)).pages[0].get_contents().get_data()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_reports_rendered_at_the_same_time_in_two_threads_are_both_whole(questionnaire):
+    assessment = answered_assessment(questionnaire, mixed_answers)
+    assessment.organisation = ORGANISATION
+    languages = ["fi", "en", "fi", "en"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = list(pool.map(lambda lang: pdf.render_report_pdf(assessment, lang), languages))
+    for language, data in zip(languages, reports, strict=True):
+        pages = page_texts(data)
+        assert ORGANISATION in pages[0]
+        assert re.search(PAGE_LABEL[language], pages[-1])
+        fonts = font_files(data)
+        assert fonts and all(fonts.values()) and all("Inter" in name for name in fonts)
 
 
 # --- downloads and the cache -----------------------------------------------------------------

@@ -34,7 +34,6 @@ from modeltranslation.admin import (
 
 from . import dashboard, exports, reporting, versioning, workspace
 from .models import (
-    ABANDONED_AFTER,
     Area,
     AreaComment,
     AreaLevel,
@@ -272,7 +271,7 @@ class TestStatusFilter(SimpleListFilter):
         if self.value() == "completed":
             return queryset.completed()
         if self.value() == "in_progress":
-            return queryset.in_progress().filter(updated_at__gte=timezone.now() - ABANDONED_AFTER)
+            return queryset.still_answering()
         if self.value() == "abandoned":
             return queryset.abandoned()
         return queryset
@@ -663,9 +662,10 @@ class AssessmentAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, change, form=form, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Assessment, form, change: bool) -> None:
-        # Saving the assessment itself moves updated_at, which keys the cached PDF report: a new
-        # comment therefore gives a new report.
-        super().save_model(request, obj, form, change)
+        # Only the consultant's own fields, so that an answer the respondent saves meanwhile is
+        # never overwritten with what the page showed. updated_at moves too: it keys the cached
+        # PDF report, so a new comment gives a new report.
+        obj.save(update_fields=[*FOLLOW_UP_FIELDS, "updated_at"] if change else None)
         if isinstance(form, AssessmentForm):
             form.save_comments()
 

@@ -206,11 +206,13 @@ def _assessment(
     status = FollowUpStatus.NEW
     if consent and now - finished > timedelta(days=7):
         status = _pick(rng, FOLLOW_UP_WEIGHTS)
+    last_saved = finished if completed else started + timedelta(minutes=rng.randint(1, 10))
     assessment = Assessment(
         version=version,
         language="fi" if rng.random() < 0.8 else "en",
         created_at=started,
-        updated_at=finished if completed else started + timedelta(minutes=rng.randint(1, 10)),
+        updated_at=last_saved,
+        last_active_at=last_saved,
         completed_at=finished if completed else None,
         last_step=last_step,
         organisation=organisation,

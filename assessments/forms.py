@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -129,3 +130,8 @@ class BackgroundForm(StrictFormMixin, forms.ModelForm):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError(_("Leave this field empty."))
         return ""
+
+    def save(self, commit: bool = True) -> Assessment:
+        # The respondent's own form: saving it is activity that keeps the test from being purged.
+        self.instance.last_active_at = timezone.now()
+        return super().save(commit)

@@ -318,7 +318,16 @@ class AssessmentQuerySet(models.QuerySet):
 
     def abandoned(self, now: datetime | None = None) -> AssessmentQuerySet:
         """Unfinished tests with no answer saved for ABANDONED_AFTER: the respondent left."""
-        return self.in_progress().filter(updated_at__lt=(now or timezone.now()) - ABANDONED_AFTER)
+        return self.inactive_since((now or timezone.now()) - ABANDONED_AFTER)
+
+    def still_answering(self, now: datetime | None = None) -> AssessmentQuerySet:
+        """Unfinished tests whose respondent saved something within ABANDONED_AFTER."""
+        cutoff = (now or timezone.now()) - ABANDONED_AFTER
+        return self.in_progress().filter(last_active_at__gte=cutoff)
+
+    def inactive_since(self, moment: datetime) -> AssessmentQuerySet:
+        """Unfinished tests whose respondent has saved nothing since `moment`."""
+        return self.in_progress().filter(last_active_at__lt=moment)
 
     def leads(self) -> AssessmentQuerySet:
         """Completed tests whose respondent agreed to be contacted: a consultant's leads."""
@@ -382,6 +391,15 @@ class Assessment(models.Model):
     language = models.CharField(_("language"), max_length=8, default="fi")
     created_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    # Apart from updated_at, which a consultant's edit in the admin moves too: an unfinished test
+    # is abandoned, and later deleted, by how long its respondent has been away.
+    last_active_at = models.DateTimeField(
+        _("respondent last active"),
+        default=timezone.now,
+        editable=False,
+        db_index=True,
+        help_text=_("When the respondent last saved an answer or their background details."),
+    )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, db_index=True)
     last_step = models.PositiveSmallIntegerField(
         _("last step saved"), default=0, help_text=_("Steps: 1–3 areas, 4 background.")

@@ -67,12 +67,19 @@ def save_answers(assessment: Assessment, choices: Mapping[Question, Option | Non
         Answer.objects.update_or_create(
             assessment=assessment, question=question, defaults={"option": option}
         )
+    note_respondent_activity(assessment)
+
+
+def note_respondent_activity(assessment: Assessment, *fields: str) -> None:
+    """Save `fields` of what the respondent changed, marking them active now."""
+    assessment.last_active_at = timezone.now()
+    assessment.save(update_fields=[*fields, "last_active_at", "updated_at"])
 
 
 def record_step(assessment: Assessment, step: int) -> None:
     if step > assessment.last_step:
         assessment.last_step = step
-        assessment.save(update_fields=["last_step", "updated_at"])
+        note_respondent_activity(assessment, "last_step")
 
 
 def first_unanswered_step(assessment: Assessment, areas: Iterable[Area]) -> int:
@@ -183,5 +190,5 @@ def purge_expired(
         **PERSONAL_FIELDS, updated_at=now
     )
     # Their answers go with them (on_delete=CASCADE).
-    _, deleted = Assessment.objects.in_progress().filter(updated_at__lt=draft_cutoff).delete()
+    _, deleted = Assessment.objects.inactive_since(draft_cutoff).delete()
     return PurgeReport(anonymised=anonymised, deleted_drafts=deleted.get(Assessment._meta.label, 0))

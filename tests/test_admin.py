@@ -290,7 +290,14 @@ def test_the_list_shows_levels_by_name_and_finds_this_weeks_leads(consultant_cli
 def test_abandoned_tests_show_where_the_respondent_stopped(consultant_client, questionnaire):
     stopped = answered_assessment(questionnaire, organisation="Kesken Oy", complete=False)
     services.record_step(stopped, 1)
-    Assessment.objects.filter(pk=stopped.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    Assessment.objects.filter(pk=stopped.pk).update(
+        last_active_at=timezone.now() - timedelta(days=2)
+    )
+    # A consultant's note today does not make the respondent active again.
+    saved = consultant_client.post(
+        change_url(stopped), follow_up_post(stopped, internal_notes="Soitetaan")
+    )
+    assert saved.status_code == 302
     answered_assessment(questionnaire, organisation="Valmis Oy")
 
     response = consultant_client.get(

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from assessments import services
 from assessments.models import Answer, AreaComment, Assessment
 from assessments.views import SESSION_TOKEN
 
@@ -55,7 +56,9 @@ def test_delete_my_data_asks_first_then_erases_everything(client, questionnaire)
 
 def _aged(assessment, days):
     moment = timezone.now() - timedelta(days=days)
-    Assessment.objects.filter(pk=assessment.pk).update(created_at=moment, updated_at=moment)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        created_at=moment, updated_at=moment, last_active_at=moment
+    )
     assessment.refresh_from_db()
     return assessment
 
@@ -104,6 +107,29 @@ def test_purge_expired_removes_exactly_the_expired_personal_data(questionnaire):
     assert not Assessment.objects.filter(pk=abandoned.pk).exists()
     assert not Answer.objects.filter(assessment_id=abandoned.pk).exists()
     assert Assessment.objects.filter(pk=unfinished.pk).exists()
+
+
+def test_a_draft_is_purged_by_its_respondents_absence_not_by_a_consultants_edit(
+    client, questionnaire
+):
+    draft_days = 30
+    # Left a month ago; a consultant has written a note on it since.
+    left = _aged(answered_assessment(questionnaire, complete=False), days=draft_days + 1)
+    left.internal_notes = "Kysy, jatkavatko"
+    left.save()
+    # Started a month ago and still answering: today's choice was autosaved on the same page.
+    answering = _aged(answered_assessment(questionnaire, complete=False), days=draft_days + 1)
+    question = questionnaire.areas.get(order=1).questions.get(order=1)
+    autosave = client.post(
+        f"/a/{answering.token}/area/1/", {f"q_{question.code}": services.DONT_KNOW, "autosave": "1"}
+    )
+    assert autosave.status_code == 204
+
+    call_command("purge_expired", "--draft-days", str(draft_days))
+
+    assert not Assessment.objects.filter(pk=left.pk).exists()
+    assert Assessment.objects.filter(pk=answering.pk).exists()
+    assert Assessment.objects.abandoned().filter(pk=answering.pk).exists() is False
 
 
 def test_purge_expired_is_configurable_and_idempotent(questionnaire, capsys):

@@ -18,5 +18,5 @@ class Command(BaseCommand):
         report = purge_expired(retention_months=retention_months, draft_days=draft_days)
         self.stdout.write(
             f"Anonymised {report.anonymised} assessment(s) older than {retention_months} months; "
-            f"deleted {report.deleted_drafts} unfinished test(s) older than {draft_days} days."
+            f"deleted {report.deleted_drafts} unfinished test(s) left over {draft_days} days ago."
         )

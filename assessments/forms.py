@@ -117,12 +117,7 @@ class BackgroundForm(StrictFormMixin, forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            "organisation",
-            "industry",
-            "size",
-            "role",
-            "email",
-            "consent_to_contact",
+            *self._meta.fields,
             Field("website", wrapper_class="d-none", tabindex="-1", autocomplete="off"),
         )
 

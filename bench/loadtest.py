@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,16 +22,14 @@ from pathlib import Path
 import psycopg
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from tests.live_server import free_port, fresh_database, is_ready, start_gunicorn  # noqa: E402
+
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASE = "cx_loadtest"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 QUESTIONS = 28
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pg_cluster(action: str) -> None:
@@ -40,32 +37,6 @@ def pg_cluster(action: str) -> None:
     subprocess.run(
         ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action], check=True
     )
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(url, timeout=2).status == 200:  # noqa: S310 (loopback)
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"{url} did not become ready")
-
-
-def prepare(env: dict[str, str]) -> None:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
-    for command in (["migrate", "--noinput"], ["load_questionnaire"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
 
 
 def run_locust(url: str, users: int, seconds: int, prefix: str, log: Path) -> subprocess.Popen:
@@ -170,32 +141,20 @@ def main() -> int:
         "RATELIMIT_ENABLE": "0",
         "DB_POOL_TIMEOUT": "5",
     }
-    prepare(env)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "cxmaturity.wsgi:application",
-            "-c",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--access-logfile",
-            "/dev/null",
-            "--error-logfile",
-            "/tmp/cx-loadtest-gunicorn.log",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    fresh_database(PG_ADMIN, DATABASE, env)
+    server = start_gunicorn(
+        env,
+        port,
+        2,
+        "--access-logfile",
+        "/dev/null",
+        "--error-logfile",
+        "/tmp/cx-loadtest-gunicorn.log",
     )
     log = Path("/tmp/cx-loadtest-completed.txt")
     try:
-        wait_for(f"{url}/readyz")
+        if not is_ready(url):
+            raise SystemExit(f"{url} did not become ready")
         print(
             f"Phase 1: {args.users} respondents for {args.seconds} s against {url} "
             "(gunicorn, 2 workers, PostgreSQL)"

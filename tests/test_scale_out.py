@@ -8,18 +8,14 @@ the rate limits hold across servers.
 import http.cookiejar
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from . import live_server
+
 PG_ADMIN_URL = os.environ.get("SCALE_OUT_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("SCALE_OUT_REDIS", "redis://127.0.0.1:6379/15")
 DATABASE = "cx_scale_out_test"
@@ -40,21 +36,11 @@ def _services_or_skip():
         pytest.skip(f"needs PostgreSQL and Redis on 127.0.0.1: {exc}")
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def two_servers():
     _services_or_skip()
-    import psycopg
     import redis
 
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
     redis.Redis.from_url(REDIS_URL).flushdb()
     database_url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + DATABASE
     env = {
@@ -68,56 +54,20 @@ def two_servers():
         "ALLOWED_HOSTS": "127.0.0.1",
         "RATE_LIMIT_START": "3/h",
     }
-    for command in (["migrate", "--noinput"], ["load_questionnaire"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-    servers, urls = [], []
-    for _ in range(2):
-        port = _free_port()
-        servers.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "cxmaturity.wsgi:application",
-                    "-c",
-                    "gunicorn.conf.py",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "1",
-                ],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-        urls.append(f"http://127.0.0.1:{port}")
+    live_server.fresh_database(PG_ADMIN_URL, DATABASE, env)
+    ports = [live_server.free_port() for _ in range(2)]
+    servers = [live_server.start_gunicorn(env, port, 1) for port in ports]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         for url in urls:
-            for _ in range(100):
-                try:
-                    if urllib.request.urlopen(f"{url}/readyz", timeout=2).status == 200:
-                        break
-                except (urllib.error.URLError, ConnectionError):
-                    time.sleep(0.2)
-            else:
+            if not live_server.is_ready(url):
                 pytest.fail(f"{url} did not start")
         yield urls
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        live_server.drop_database(PG_ADMIN_URL, DATABASE)
         redis.Redis.from_url(REDIS_URL).flushdb()
 
 

@@ -1,0 +1,83 @@
+"""The app served by real gunicorn processes on a PostgreSQL database of their own.
+
+Shared by the scale-out test (tests/test_scale_out.py) and the load test (bench/loadtest.py),
+which both need what a deployment has: a migrated database with the questionnaire, gunicorn with
+the project's config, and a server that answers /readyz before any request is sent.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # where manage.py is
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def fresh_database(admin_url: str, name: str, env: dict[str, str]) -> None:
+    """(Re)create database `name`, migrate it and load the questionnaire, with `env`."""
+    drop_database(admin_url, name)
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    for command in (["migrate", "--noinput"], ["load_questionnaire"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+
+
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, *extra_args: str
+) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "cxmaturity.wsgi:application",
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            *extra_args,
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def is_ready(url: str, seconds: float = 60) -> bool:
+    """Whether `url`/readyz answers 200 within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/readyz", timeout=2).status == 200:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False

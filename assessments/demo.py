@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from . import scoring, services
+from . import result_format, scoring, selectors
 from .models import Answer, Assessment, FollowUpStatus, QuestionnaireVersion
 
 DAYS_BACK = 365
@@ -139,10 +139,10 @@ class _Content:
 
 
 def _content(version: QuestionnaireVersion, rng: random.Random) -> _Content:
-    areas = services.areas_with_questions(version)
+    areas = selectors.areas_with_questions(version)
     questions = [question for area in areas for question in area.questions.all()]
     return _Content(
-        specs=services.area_specs(areas),
+        specs=selectors.area_specs(areas),
         options={
             (question.code, option.value): option.pk
             for question in questions
@@ -221,7 +221,9 @@ def _assessment(
         role=_pick(rng, ROLE_WEIGHTS) if completed else "",
         email=_email(rng, organisation or "yritys") if consent else "",
         consent_to_contact=consent,
-        result=scoring.score_assessment(content.specs, values).to_dict() if completed else None,
+        result=result_format.dump(scoring.score_assessment(content.specs, values))
+        if completed
+        else None,
         result_revision=1 if completed else 0,
         follow_up_status=status,
         is_demo=True,

@@ -13,19 +13,27 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import scoring
+from . import result_format, scoring
 
 VALUE_VALIDATORS = [MinValueValidator(min(scoring.LEVELS)), MaxValueValidator(max(scoring.LEVELS))]
 WEIGHT_VALIDATORS = [
     MinValueValidator(scoring.MIN_WEIGHT),
     MaxValueValidator(scoring.MAX_WEIGHT),
 ]
+
+
+# Stored results are keyed by area code (result_format), so a code must work as a JSON key in
+# database lookups: not digits alone (read as a list index), no "__" (a lookup separator).
+AREA_CODE_VALIDATOR = RegexValidator(
+    r"^[a-z](?:[a-z0-9-]|_(?!_))*$",
+    _("Start with a letter; use lowercase letters, digits, hyphens and single underscores."),
+)
 
 
 class FrozenContentError(ValidationError):
@@ -51,6 +59,18 @@ class QuestionnaireVersionQuerySet(models.QuerySet):
     def current(self) -> QuestionnaireVersion | None:
         """The version that new tests are taken on: the most recently published one."""
         return self.newest_published_first().first()
+
+    def frozen(self) -> QuestionnaireVersionQuerySet:
+        """Published versions with responses: their content may no longer change."""
+        return self.published().filter(Exists(Assessment.objects.filter(version=OuterRef("pk"))))
+
+    def update(self, **kwargs: object) -> int:
+        _refuse_if_any_frozen(self, "pk")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse_if_any_frozen(self, "pk")
+        return super().delete()
 
 
 class QuestionnaireVersion(models.Model):
@@ -116,6 +136,13 @@ class QuestionnaireVersion(models.Model):
             self.save(update_fields=["status", "published_at"])
 
 
+def _refuse_if_any_frozen(queryset: models.QuerySet, version_path: str) -> None:
+    # Bulk writes skip save() and delete(), so they check the freeze here, in one query.
+    frozen = QuestionnaireVersion.objects.frozen()
+    if queryset.filter(**{f"{version_path}__in": frozen}).exists():
+        raise FrozenContentError()
+
+
 def _differs(stored: models.Model, current: models.Model) -> bool:
     return any(
         getattr(stored, f.attname) != getattr(current, f.attname)
@@ -123,8 +150,25 @@ def _differs(stored: models.Model, current: models.Model) -> bool:
     )
 
 
+class VersionedContentQuerySet(models.QuerySet):
+    """Bulk updates and deletes refuse frozen content, as single saves and deletes do."""
+
+    def update(self, **kwargs: object) -> int:
+        _refuse_if_any_frozen(self, self.model.VERSION_PATH)
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse_if_any_frozen(self, self.model.VERSION_PATH)
+        return super().delete()
+
+
 class VersionedContent(models.Model):
     """Content that belongs to one questionnaire version and freezes with it."""
+
+    # The lookup from the content to its QuestionnaireVersion.
+    VERSION_PATH = "version"
+
+    objects = VersionedContentQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -147,6 +191,14 @@ class VersionedContent(models.Model):
     def _refuse_if_frozen(self) -> None:
         if self.get_version().is_frozen:
             raise FrozenContentError()
+
+    def texts(self, field: str) -> dict[str, str]:
+        """Language code → this field's text, the default language's where one is missing."""
+        default = getattr(self, f"{field}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}") or ""
+        return {
+            language: getattr(self, f"{field}_{language}") or default
+            for language in settings.MODELTRANSLATION_LANGUAGES
+        }
 
 
 class MaturityLevel(VersionedContent):
@@ -179,7 +231,7 @@ class Area(VersionedContent):
     version = models.ForeignKey(
         QuestionnaireVersion, on_delete=models.CASCADE, related_name="areas"
     )
-    code = models.SlugField(_("code"), max_length=30)
+    code = models.SlugField(_("code"), max_length=30, validators=[AREA_CODE_VALIDATOR])
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=120)
     intro = models.TextField(_("introduction"), blank=True)
@@ -202,6 +254,8 @@ class Area(VersionedContent):
 
 class AreaLevel(VersionedContent):
     """What a level means in one area, and what to do next to reach the following level."""
+
+    VERSION_PATH = "area__version"
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="level_texts")
     level = models.PositiveSmallIntegerField(_("level"), validators=VALUE_VALIDATORS)
@@ -233,6 +287,8 @@ class AreaLevel(VersionedContent):
 
 
 class Question(VersionedContent):
+    VERSION_PATH = "area__version"
+
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="questions")
     code = models.SlugField(_("code"), max_length=20)
     order = models.PositiveSmallIntegerField(_("order"))
@@ -264,6 +320,8 @@ class Question(VersionedContent):
 
 class Option(VersionedContent):
     """One behaviourally anchored answer: what practice at maturity level `value` looks like."""
+
+    VERSION_PATH = "question__area__version"
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     value = models.PositiveSmallIntegerField(_("value"), validators=VALUE_VALIDATORS)
@@ -483,7 +541,7 @@ class Assessment(models.Model):
 
     @property
     def stored_result(self) -> scoring.AssessmentResult | None:
-        return scoring.AssessmentResult.from_dict(self.result) if self.result else None
+        return result_format.load(self.result) if self.result else None
 
 
 class Answer(models.Model):

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from typing import Any, TypeAlias, TypeGuard
+from typing import TypeAlias, TypeGuard
 
 # Question code -> value 1..5, or None for "don't know". A code that is absent counts as
 # "don't know" too: a half-finished questionnaire can be scored the same way.
@@ -43,10 +43,6 @@ MAX_STRENGTHS = 3
 MAX_PRIORITIES = 3
 STRENGTH_MIN_VALUE = 4
 PRIORITY_MAX_VALUE = 3
-
-# Stored results live in a JSONField for years; the version lets a later format refuse
-# (or migrate) old data instead of misreading it.
-RESULT_FORMAT_VERSION = 1
 
 _ONE_DECIMAL = Decimal("0.1")
 
@@ -146,78 +142,6 @@ class AssessmentResult:
             if result.code == code:
                 return result
         raise KeyError(code)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "version": RESULT_FORMAT_VERSION,
-            "areas": [
-                {
-                    "code": a.code,
-                    "score": a.score,
-                    "coverage": a.coverage,
-                    "level": a.level,
-                    "answered": a.answered,
-                    "dont_know": a.dont_know,
-                    "questions": a.questions,
-                }
-                for a in self.areas
-            ],
-            "overall_score": self.overall_score,
-            "overall_level": self.overall_level,
-            "strengths": [_finding_to_dict(f) for f in self.strengths],
-            "priorities": [_finding_to_dict(f) for f in self.priorities],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> AssessmentResult:
-        try:
-            if data["version"] != RESULT_FORMAT_VERSION:
-                raise ValueError(f"unsupported result format version {data['version']!r}")
-            return cls(
-                areas=tuple(
-                    AreaResult(
-                        code=a["code"],
-                        score=_optional_float(a["score"]),
-                        coverage=float(a["coverage"]),
-                        level=a["level"],
-                        answered=a["answered"],
-                        dont_know=a["dont_know"],
-                        questions=a["questions"],
-                    )
-                    for a in data["areas"]
-                ),
-                overall_score=_optional_float(data["overall_score"]),
-                overall_level=data["overall_level"],
-                strengths=tuple(_finding_from_dict(f) for f in data["strengths"]),
-                priorities=tuple(_finding_from_dict(f) for f in data["priorities"]),
-            )
-        except (KeyError, TypeError) as exc:
-            # Callers handle one exception type for any unusable stored data.
-            raise ValueError(f"not a stored assessment result: {exc!r}") from exc
-
-
-def _finding_to_dict(finding: Finding) -> dict[str, Any]:
-    return {
-        "question": finding.question,
-        "area": finding.area,
-        "value": finding.value,
-        "weight": finding.weight,
-        "tip": dict(finding.tip),
-    }
-
-
-def _finding_from_dict(data: Mapping[str, Any]) -> Finding:
-    return Finding(
-        question=data["question"],
-        area=data["area"],
-        value=data["value"],
-        weight=data["weight"],
-        tip=data["tip"],
-    )
-
-
-def _optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)
 
 
 def _round_one_decimal(value: Fraction) -> float:

@@ -1,145 +1,155 @@
-"""Database reads and writes shared by the test flow, the results, the report and the admin."""
+"""Writes: every change to an assessment goes through one of these keyword-only functions, and
+each one checks its own preconditions, so no page can skip them.
+
+An assessment is answered while it is open; `assessment_complete` scores the answers and stores
+the result once (result_format), and from then on the answers may no longer change, because the
+result that every page, the PDF and the admin read must agree with them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from . import scoring
-from .models import (
-    Answer,
-    Area,
-    AreaComment,
-    Assessment,
-    Option,
-    Question,
-    QuestionnaireVersion,
-)
-
-# Steps of the test: one per area (1…N), then the background page.
-DONT_KNOW = "dk"
+from . import result_format, scoring, selectors
+from .events import personal_data_erased
+from .models import Answer, AreaComment, Assessment, Option, Question, QuestionnaireVersion
 
 
 class NoPublishedQuestionnaire(Exception):
     """No questionnaire version has been published yet (run `manage.py load_questionnaire`)."""
 
 
-def start_assessment(language: str) -> Assessment:
+class AssessmentCompleted(Exception):
+    """The assessment's result is stored: its answers and background may no longer change."""
+
+
+class UnansweredQuestions(Exception):
+    """The assessment cannot be completed while a question has no answer (not even "don't
+    know"); `step` is the first area step with one."""
+
+    def __init__(self, step: int) -> None:
+        super().__init__(f"a question of step {step} is unanswered")
+        self.step = step
+
+
+# The respondent's own fields on the background page.
+BACKGROUND_FIELDS = ("organisation", "industry", "size", "role", "email", "consent_to_contact")
+
+
+def assessment_start(*, language: str) -> Assessment:
+    """A new assessment on the current questionnaire version."""
     version = QuestionnaireVersion.objects.current()
     if version is None:
         raise NoPublishedQuestionnaire
     return Assessment.objects.create(version=version, language=language)
 
 
-def areas_with_questions(version: QuestionnaireVersion) -> list[Area]:
-    """The version's areas in order, each with its questions and their options prefetched."""
-    questions = Question.objects.order_by("order").prefetch_related(
-        Prefetch("options", queryset=Option.objects.order_by("value"))
+def _lock_open(assessment: Assessment) -> None:
+    """Lock the assessment's row for this transaction; AssessmentCompleted if it is completed.
+
+    Read from the database, not from the caller's copy: a stale tab's copy may predate the
+    completion that another request stored meanwhile.
+    """
+    completed_at = (
+        Assessment.objects.select_for_update()
+        .filter(pk=assessment.pk)
+        .values_list("completed_at", flat=True)
+        .get()
     )
-    return list(
-        version.areas.order_by("order").prefetch_related(Prefetch("questions", queryset=questions))
-    )
+    if completed_at is not None:
+        raise AssessmentCompleted
 
 
-def background_step(version_areas: int) -> int:
-    return version_areas + 1
-
-
-def answer_choices(assessment: Assessment) -> dict[int, str]:
-    """Question id → the saved choice as a form value (an option id or DONT_KNOW)."""
-    return {
-        question_id: str(option_id) if option_id else DONT_KNOW
-        for question_id, option_id in assessment.answers.values_list("question_id", "option_id")
-    }
-
-
-@transaction.atomic
-def save_answers(assessment: Assessment, choices: Mapping[Question, Option | None]) -> None:
-    """Store the respondent's choices (None = don't know), replacing earlier ones."""
-    for question, option in choices.items():
-        if option is not None and option.question_id != question.pk:
-            raise ValueError(f"Option {option.pk} does not belong to question {question.code}")
-        Answer.objects.update_or_create(
-            assessment=assessment, question=question, defaults={"option": option}
-        )
-    note_respondent_activity(assessment)
-
-
-def note_respondent_activity(assessment: Assessment, *fields: str) -> None:
+def _mark_active(assessment: Assessment, *fields: str) -> None:
     """Save `fields` of what the respondent changed, marking them active now."""
     assessment.last_active_at = timezone.now()
     assessment.save(update_fields=[*fields, "last_active_at", "updated_at"])
 
 
-def record_step(assessment: Assessment, step: int) -> None:
-    if step > assessment.last_step:
-        assessment.last_step = step
-        note_respondent_activity(assessment, "last_step")
-
-
-def first_unanswered_step(assessment: Assessment, areas: Iterable[Area]) -> int:
-    """The first area step that still has an unanswered question, or the background step."""
-    answered = set(assessment.answers.values_list("question_id", flat=True))
-    areas = list(areas)
-    for step, area in enumerate(areas, start=1):
-        if any(q.pk not in answered for q in area.questions.all()):
-            return step
-    return background_step(len(areas))
-
-
-def area_specs(areas: Iterable[Area]) -> tuple[scoring.AreaSpec, ...]:
-    """The scoring module's plain view of the questionnaire content."""
-    return tuple(
-        scoring.AreaSpec(
-            code=area.code,
-            questions=tuple(
-                scoring.QuestionSpec(
-                    code=q.code,
-                    weight=q.weight,
-                    tip={"fi": q.tip_fi or "", "en": q.tip_en or q.tip_fi or ""},
-                )
-                for q in area.questions.all()
-            ),
-        )
-        for area in areas
+@transaction.atomic
+def answers_save(*, assessment: Assessment, choices: Mapping[Question, Option | None]) -> None:
+    """Store the respondent's choices (None = don't know), replacing earlier ones."""
+    _lock_open(assessment)
+    in_version = set(
+        Question.objects.filter(
+            area__version_id=assessment.version_id, pk__in=[question.pk for question in choices]
+        ).values_list("pk", flat=True)
     )
-
-
-def answer_values(assessment: Assessment) -> dict[str, int | None]:
-    """Question code → chosen value (None for don't know), as the scoring module reads it."""
-    return {
-        code: value
-        for code, value in assessment.answers.values_list("question__code", "option__value")
-    }
-
-
-def compute_result(assessment: Assessment) -> scoring.AssessmentResult:
-    return scoring.score_assessment(
-        area_specs(areas_with_questions(assessment.version)), answer_values(assessment)
+    for question, option in choices.items():
+        if question.pk not in in_version:
+            raise ValueError(f"Question {question.code} is not part of the assessment's version")
+        if option is not None and option.question_id != question.pk:
+            raise ValueError(f"Option {option.pk} does not belong to question {question.code}")
+    # One statement for the whole page instead of a query pair per answer.
+    Answer.objects.bulk_create(
+        [
+            Answer(assessment=assessment, question=question, option=option)
+            for question, option in choices.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["assessment", "question"],
+        update_fields=["option", "answered_at"],
     )
+    _mark_active(assessment)
 
 
 @transaction.atomic
-def complete_assessment(assessment: Assessment) -> scoring.AssessmentResult:
-    """Score the answers and store the result once; the single truth that every view reads."""
-    result = compute_result(assessment)
-    assessment.result = result.to_dict()
+def background_save(*, assessment: Assessment, details: Mapping[str, Any]) -> None:
+    """Store the respondent's optional background details (BACKGROUND_FIELDS)."""
+    unknown = set(details) - set(BACKGROUND_FIELDS)
+    if unknown:
+        raise ValueError(f"not background fields: {', '.join(sorted(unknown))}")
+    _lock_open(assessment)
+    for name, value in details.items():
+        setattr(assessment, name, value)
+    assessment.clean()
+    _mark_active(assessment, *details)
+
+
+def assessment_record_step(*, assessment: Assessment, step: int) -> None:
+    """Remember the furthest step the respondent has saved."""
+    if step > assessment.last_step:
+        assessment.last_step = step
+        _mark_active(assessment, "last_step")
+
+
+@transaction.atomic
+def assessment_complete(*, assessment: Assessment) -> scoring.AssessmentResult:
+    """Score the answers and store the result once: the single truth that every page reads.
+
+    Refused while a question is unanswered ("don't know" is an answer) and once completed.
+    """
+    _lock_open(assessment)
+    areas = selectors.areas_with_questions(assessment.version)
+    step = selectors.first_unanswered_step(assessment, areas)
+    if step <= len(areas):
+        raise UnansweredQuestions(step)
+    result = scoring.score_assessment(
+        selectors.area_specs(areas), selectors.answer_values(assessment)
+    )
+    assessment.result = result_format.dump(result)
     assessment.result_revision += 1
-    assessment.completed_at = assessment.completed_at or timezone.now()
-    assessment.save(update_fields=["result", "result_revision", "completed_at", "updated_at"])
+    assessment.completed_at = timezone.now()
+    assessment.last_step = max(assessment.last_step, selectors.background_step(len(areas)))
+    assessment.save(
+        update_fields=["result", "result_revision", "completed_at", "last_step", "updated_at"]
+    )
     return result
 
 
-def erase_assessment(assessment: Assessment) -> None:
-    """Delete an assessment with its answers and every report rendered from it (GDPR erasure)."""
-    from . import pdf  # imported here: the report module itself builds on this one
+def assessment_erase(*, assessment: Assessment) -> None:
+    """Delete an assessment with its answers and comments for good (GDPR erasure).
 
-    pdf.forget_reports(assessment)
+    Whatever was made from it elsewhere (rendered reports) goes with it: its owners listen to
+    the row's deletion.
+    """
     assessment.delete()
 
 
@@ -161,7 +171,7 @@ PERSONAL_FIELDS = {
 
 
 @transaction.atomic
-def purge_expired(
+def expired_data_purge(
     *, now: datetime | None = None, retention_months: int, draft_days: int
 ) -> PurgeReport:
     """Anonymise assessments past the retention period and delete long-abandoned drafts."""
@@ -177,15 +187,13 @@ def purge_expired(
         | Q(internal_notes__gt="")
         | Q(area_comments__isnull=False)
     )
-    from . import pdf  # imported here: the report module itself builds on this one
-
     expired = Assessment.objects.filter(created_at__lt=personal_cutoff).filter(identifiable)
-    expired = list(expired.distinct().only("pk", "token"))
-    expired_ids = [assessment.pk for assessment in expired]
+    expired_list = list(expired.distinct().only("pk", "token"))
+    expired_ids = [assessment.pk for assessment in expired_list]
     # A consultant's comments may name people too, and so may the reports already rendered.
     AreaComment.objects.filter(assessment_id__in=expired_ids).delete()
-    for assessment in expired:
-        pdf.forget_reports(assessment)
+    for assessment in expired_list:
+        personal_data_erased.send(sender=Assessment, assessment=assessment)
     anonymised = Assessment.objects.filter(pk__in=expired_ids).update(
         **PERSONAL_FIELDS, updated_at=now
     )

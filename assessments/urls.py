@@ -1,18 +1,8 @@
-from django.urls import path
+"""The app's addresses, one namespace for both rooms that serve pages outside the admin."""
 
-from . import views
+from .consultant.urls import urlpatterns as consultant_urlpatterns
+from .respondent.urls import urlpatterns as respondent_urlpatterns
 
 app_name = "assessments"
 
-urlpatterns = [
-    path("", views.landing, name="landing"),
-    path("start/", views.start, name="start"),
-    path("a/<str:token>/", views.resume, name="resume"),
-    path("a/<str:token>/area/<int:step>/", views.area_step, name="area"),
-    path("a/<str:token>/background/", views.background, name="background"),
-    path("results/<str:token>/", views.results, name="results"),
-    path("results/<str:token>/report.pdf", views.report_pdf, name="report_pdf"),
-    path("consultant/reports/<str:token>.pdf", views.consultant_report, name="consultant_report"),
-    path("results/<str:token>/delete/", views.delete_data, name="delete_data"),
-    path("privacy/", views.privacy, name="privacy"),
-]
+urlpatterns = respondent_urlpatterns + consultant_urlpatterns

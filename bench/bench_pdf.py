@@ -3,9 +3,9 @@
 In one run, on data it makes itself in a temporary SQLite database (db.sqlite3 is never
 touched), it measures the median time of
 
-  (a) rendering the full report (`assessments.pdf.render_report_pdf`, no cache),
+  (a) rendering the full report (`assessments.report.pdf.render_report_pdf`, no cache),
   (b) rendering a one-line document with WeasyPrint, twice: plain WeasyPrint defaults, and
-      through the report's own pipeline (`assessments.pdf.render_html`: the same fetcher,
+      through the report's own pipeline (`assessments.report.pdf.render_html`: the same fetcher,
       stylesheet, embedded font and PDF/UA output), which is the fixed cost every report pays,
   (c) a cached download through the Django view (test client, the PDF served from storage),
   (d) the report's words alone: its paragraphs, headings and list items with every other tag,
@@ -63,7 +63,7 @@ def configure(workdir: Path) -> None:
 def make_assessment():
     from django.core.management import call_command
 
-    from assessments import services
+    from assessments import selectors, services
     from assessments.models import Assessment, QuestionnaireVersion
 
     call_command("migrate", verbosity=0, stdout=StringIO())
@@ -73,13 +73,13 @@ def make_assessment():
         version=version, organisation="Oy Äyskäri Ab – Åland & Co", language="fi"
     )
     choices = {}
-    for area in services.areas_with_questions(version):
+    for area in selectors.areas_with_questions(version):
         pattern = ANSWER_PATTERN.get(area.order, (3,))
         for index, question in enumerate(area.questions.all()):
             value = pattern[index % len(pattern)]
             choices[question] = None if value is None else question.options.get(value=value)
-    services.save_answers(assessment, choices)
-    services.complete_assessment(assessment)
+    services.answers_save(assessment=assessment, choices=choices)
+    services.assessment_complete(assessment=assessment)
     return assessment
 
 
@@ -135,7 +135,7 @@ def main() -> int:
         from django.utils import translation
         from weasyprint import HTML
 
-        from assessments import pdf, reporting
+        from assessments.report import build, document, pdf
 
         assessment = make_assessment()
         report = pdf.render_report_pdf(assessment, "fi")
@@ -146,7 +146,8 @@ def main() -> int:
         with translation.override("fi"):
             words = words_only(
                 render_to_string(
-                    pdf.TEMPLATE, pdf.report_context(assessment, reporting.build_report(assessment))
+                    pdf.TEMPLATE,
+                    document.report_context(assessment, build.build_report(assessment)),
                 )
             )
 

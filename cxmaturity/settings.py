@@ -73,6 +73,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The consultant's template tags live with the admin they serve.
+            "libraries": {"cx_admin": "assessments.consultant.templatetags"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -193,7 +195,7 @@ AXES_VERBOSE = False
 
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "assessments.views.rate_limited"
+RATELIMIT_VIEW = "assessments.respondent.views.rate_limited"
 RATELIMIT_IP_META_KEY = "assessments.security.client_ip"
 # Requests per client address: starting a test, and saving answers (pages and autosaves).
 RATE_LIMIT_START = env.str("RATE_LIMIT_START", default="30/h")

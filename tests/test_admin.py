@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assessments import reporting, services, versioning
+from assessments import selectors, services, versioning
 from assessments.demo import create_demo_assessments
 from assessments.models import (
     AreaComment,
@@ -22,6 +22,7 @@ from assessments.models import (
     FrozenContentError,
     QuestionnaireVersion,
 )
+from assessments.report import build
 from assessments.roles import CONSULTANT_PERMISSIONS, CONSULTANTS_GROUP
 
 from .factories import answered_assessment
@@ -60,15 +61,29 @@ def superuser_client(client, admin_user):
     return client
 
 
-def follow_up_post(assessment, **changes):
+def follow_up_post(client, assessment, **changes):
+    """The assessment page's form as the consultant would send it: the follow-up fields and
+    one comment per area (`comment_<area code>`, empty unless given), with `changes` applied."""
+    page = client.get(change_url(assessment))
     data = {
         "follow_up_status": assessment.follow_up_status,
         "consultant": assessment.consultant_id or "",
         "next_contact_on": assessment.next_contact_on or "",
         "internal_notes": assessment.internal_notes,
     }
-    for area in services.areas_with_questions(assessment.version):
-        data[f"comment_{area.code}"] = ""
+    codes = {area.pk: area.code for area in assessment.version.areas.all()}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data.update(
+            {management.add_prefix(name): value for name, value in management.initial.items()}
+        )
+        for form in formset.forms:
+            area_id = form.instance.area_id if form.instance.pk else form.initial["area"]
+            data[form.add_prefix("id")] = form.instance.pk or ""
+            data[form.add_prefix("assessment")] = assessment.pk
+            data[form.add_prefix("area")] = area_id
+            data[form.add_prefix("text")] = changes.pop(f"comment_{codes[area_id]}", "")
     data.update(changes)
     return data
 
@@ -126,15 +141,16 @@ def test_a_consultant_reviews_and_follows_up_an_assessment(
     response = consultant_client.get(change_url(assessment))
     assert response.status_code == 200
     html = response.content.decode()
-    first_question = services.areas_with_questions(questionnaire)[0].questions.all()[0]
+    first_question = selectors.areas_with_questions(questionnaire)[0].questions.all()[0]
     assert first_question.text in html
     assert first_question.options.get(value=2).text in html
     assert 'class="level-chart"' in html  # the results page's chart
 
-    area = services.areas_with_questions(questionnaire)[0]
+    area = selectors.areas_with_questions(questionnaire)[0]
     response = consultant_client.post(
         change_url(assessment),
         follow_up_post(
+            consultant_client,
             assessment,
             follow_up_status=FollowUpStatus.MEETING_BOOKED,
             consultant=consultant.pk,
@@ -154,19 +170,19 @@ def test_a_consultant_reviews_and_follows_up_an_assessment(
     assert assessment.organisation == "Lumo Oy"
     # The cached PDF is keyed on updated_at: a new comment must move it.
     assert assessment.updated_at > before
-    report = reporting.build_report(assessment)
+    report = build.build_report(assessment)
     assert report.areas[0].comment == "Lupaus on selkeä; mittaaminen puuttuu."
     assert all(other.comment == "" for other in report.areas[1:])
 
 
 def test_clearing_a_comment_removes_it(consultant_client, questionnaire):
     assessment = answered_assessment(questionnaire)
-    area = services.areas_with_questions(questionnaire)[1]
+    area = selectors.areas_with_questions(questionnaire)[1]
     AreaComment.objects.create(assessment=assessment, area=area, text="Vanha")
 
     page = consultant_client.get(change_url(assessment)).content.decode()
     assert "Vanha" in page
-    consultant_client.post(change_url(assessment), follow_up_post(assessment))
+    consultant_client.post(change_url(assessment), follow_up_post(consultant_client, assessment))
 
     assert not AreaComment.objects.filter(assessment=assessment).exists()
 
@@ -289,13 +305,13 @@ def test_the_list_shows_levels_by_name_and_finds_this_weeks_leads(consultant_cli
 
 def test_abandoned_tests_show_where_the_respondent_stopped(consultant_client, questionnaire):
     stopped = answered_assessment(questionnaire, organisation="Kesken Oy", complete=False)
-    services.record_step(stopped, 1)
+    services.assessment_record_step(assessment=stopped, step=1)
     Assessment.objects.filter(pk=stopped.pk).update(
         last_active_at=timezone.now() - timedelta(days=2)
     )
     # A consultant's note today does not make the respondent active again.
     saved = consultant_client.post(
-        change_url(stopped), follow_up_post(stopped, internal_notes="Soitetaan")
+        change_url(stopped), follow_up_post(consultant_client, stopped, internal_notes="Soitetaan")
     )
     assert saved.status_code == 302
     answered_assessment(questionnaire, organisation="Valmis Oy")
@@ -353,7 +369,7 @@ def test_the_dashboard_waits_for_30_assessments_before_the_method_statistics(
     method = response.context["dashboard"].method
     assert method is not None and method.assessments == 30
     assert [area.name for area in method.areas] == [
-        area.name for area in services.areas_with_questions(questionnaire)
+        area.name for area in selectors.areas_with_questions(questionnaire)
     ]
 
 
@@ -406,7 +422,7 @@ def test_draft_copy_then_publish_leaves_old_results_and_reports_unchanged(
 ):
     old = answered_assessment(questionnaire, lambda q: 3)
     with translation.override("fi"):
-        old_report = reporting.build_report(old)
+        old_report = build.build_report(old)
 
     response = superuser_client.post(
         admin_url("assessments_questionnaireversion_changelist"),
@@ -428,12 +444,12 @@ def test_draft_copy_then_publish_leaves_old_results_and_reports_unchanged(
     assert response.status_code == 302
     assert QuestionnaireVersion.objects.current() == draft
 
-    new = services.start_assessment(language="fi")
+    new = services.assessment_start(language="fi")
     assert new.version == draft
     old.refresh_from_db()
     assert old.version == questionnaire
     with translation.override("fi"):
-        assert reporting.build_report(old) == old_report
+        assert build.build_report(old) == old_report
 
 
 def test_an_incomplete_draft_is_not_published(questionnaire):
@@ -484,10 +500,11 @@ def test_a_consultant_finds_a_lead_comments_and_downloads_the_pdf_and_excel(
         return " ".join(" ".join(pdf_page.extract_text() for pdf_page in pages).split())
 
     assert "asiakashaastatteluista" not in pdf_text()  # also caches the report without it
-    area = services.areas_with_questions(questionnaire)[0]
+    area = selectors.areas_with_questions(questionnaire)[0]
     comment = "Aloittakaa asiakashaastatteluista – sovitaan työpaja."
     consultant_client.post(
-        change_url(lead), follow_up_post(lead, **{f"comment_{area.code}": comment})
+        change_url(lead),
+        follow_up_post(consultant_client, lead, **{f"comment_{area.code}": comment}),
     )
     assert "asiakashaastatteluista" in pdf_text()
 

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from assessments import exports
+from assessments.consultant import exports
 from assessments.models import Assessment
 
 from .factories import answered_assessment

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from assessments import services
+from assessments import selectors
+from assessments.codes import DONT_KNOW
 from assessments.models import Answer, Assessment
-from assessments.views import SESSION_TOKEN
+from assessments.respondent.views import SESSION_TOKEN
 
 from .factories import area_post
 
@@ -28,7 +29,7 @@ def start(client, language="fi"):
 
 def take_whole_test(client, questionnaire, language, value_for, background=None):
     assessment = start(client, language)
-    areas = services.areas_with_questions(questionnaire)
+    areas = selectors.areas_with_questions(questionnaire)
     for step in range(1, len(areas) + 1):
         response = client.post(
             url(language, "area", token=assessment.token, step=step),
@@ -89,7 +90,7 @@ def test_whole_test_in_each_language(
     assert [area.score for area in result.areas] == [75.0, 75.0, 75.0]
     assert [area.level for area in result.areas] == [4, 4, 4]
     assert result.overall_level == 4
-    assert result == services.compute_result(assessment)
+    assert result == selectors.scored_answers(assessment)
 
     page = client.get(url(language, "results", token=assessment.token))
     assert page.status_code == 200
@@ -102,7 +103,7 @@ def test_whole_test_in_each_language(
 
 def test_results_follow_the_scoring_rules(client, questionnaire):
     # The first area all ones caps the overall level at 2 however good the rest is.
-    first_area = services.areas_with_questions(questionnaire)[0]
+    first_area = selectors.areas_with_questions(questionnaire)[0]
     first_codes = {q.code for q in first_area.questions.all()}
     assessment = take_whole_test(
         client, questionnaire, "fi", lambda q: 1 if q.code in first_codes else 5
@@ -137,7 +138,7 @@ def test_answers_are_saved_at_every_step_and_resumed_from_the_private_link(
         url("fi", "area", token=assessment.token, step=1), area_post(questionnaire, 1, lambda q: 2)
     )
     assert Answer.objects.filter(assessment=assessment).count() == len(
-        services.areas_with_questions(questionnaire)[0].questions.all()
+        selectors.areas_with_questions(questionnaire)[0].questions.all()
     )
 
     # Another browser, with nothing but the private link, continues where the first stopped.
@@ -148,7 +149,7 @@ def test_answers_are_saved_at_every_step_and_resumed_from_the_private_link(
     assert response.status_code == 302
     assert response["Location"] == url("fi", "area", token=assessment.token, step=2)
     page = other.get(url("fi", "area", token=assessment.token, step=1)).content.decode()
-    first_question = services.areas_with_questions(questionnaire)[0].questions.all()[0]
+    first_question = selectors.areas_with_questions(questionnaire)[0].questions.all()[0]
     chosen = first_question.options.get(value=2)
     assert f'value="{chosen.pk}" id="id_q_{first_question.code}_1" checked' in page
 
@@ -162,7 +163,7 @@ def test_landing_offers_to_continue_an_unfinished_test(client, questionnaire):
 
 def test_back_keeps_partial_answers_without_demanding_the_rest(client, questionnaire):
     assessment = start(client)
-    area = services.areas_with_questions(questionnaire)[1]
+    area = selectors.areas_with_questions(questionnaire)[1]
     first = area.questions.all()[0]
     data = {f"q_{first.code}": str(first.options.get(value=5).pk), "back": ""}
     response = client.post(url("fi", "area", token=assessment.token, step=2), data)
@@ -173,8 +174,8 @@ def test_back_keeps_partial_answers_without_demanding_the_rest(client, questionn
 
 def test_autosave_stores_each_choice_without_leaving_the_page(client, questionnaire):
     assessment = start(client)
-    question = services.areas_with_questions(questionnaire)[0].questions.all()[3]
-    data = {f"q_{question.code}": services.DONT_KNOW, "autosave": "1"}
+    question = selectors.areas_with_questions(questionnaire)[0].questions.all()[3]
+    data = {f"q_{question.code}": DONT_KNOW, "autosave": "1"}
     response = client.post(url("fi", "area", token=assessment.token, step=1), data)
     assert response.status_code == 204
     answer = Answer.objects.get(assessment=assessment, question=question)
@@ -185,7 +186,7 @@ def test_missing_answer_is_explained_next_to_the_question_in_the_pages_language(
     client, questionnaire
 ):
     assessment = start(client)
-    questions = list(services.areas_with_questions(questionnaire)[0].questions.all())
+    questions = list(selectors.areas_with_questions(questionnaire)[0].questions.all())
     data = area_post(questionnaire, 1, lambda q: 3)
     del data[f"q_{questions[2].code}"]
     for language, message in [
@@ -202,7 +203,7 @@ def test_missing_answer_is_explained_next_to_the_question_in_the_pages_language(
 
 
 def _tampered(questionnaire):
-    areas = services.areas_with_questions(questionnaire)
+    areas = selectors.areas_with_questions(questionnaire)
     q1, q2 = list(areas[0].questions.all())[:2]
     other_area_option = areas[1].questions.all()[0].options.get(value=5)
     valid = area_post(questionnaire, 1, lambda q: 3)

@@ -5,7 +5,7 @@ from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments import services
+from assessments import selectors
 from assessments.models import Answer, Assessment
 
 from .factories import answered_assessment
@@ -58,7 +58,7 @@ def assert_nothing_invalid_is_stored():
         assert len(assessment.organisation) <= 200
         assert not assessment.email or assessment.consent_to_contact
         if assessment.is_completed:
-            assert assessment.stored_result == services.compute_result(assessment)
+            assert assessment.stored_result == selectors.scored_answers(assessment)
 
 
 @pytest.fixture

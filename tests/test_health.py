@@ -16,7 +16,7 @@ def test_a_database_outage_gives_a_503_page_in_the_pages_language(
     def down(*args, **kwargs):
         raise OperationalError("connection to server at 127.0.0.1 failed")
 
-    monkeypatch.setattr("assessments.services.areas_with_questions", down)
+    monkeypatch.setattr("assessments.selectors.areas_with_questions", down)
     for path, text in [
         (f"/a/{assessment.token}/area/1/", "Pieni tauko"),
         (f"/en/a/{assessment.token}/area/1/", "A short break"),

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from assessments import services
+from assessments import result_format, selectors, services
 from assessments.content import FrozenVersionChanged, load_questionnaire
 from assessments.models import (
     Answer,
@@ -63,20 +63,20 @@ def test_a_new_version_is_used_by_new_tests_and_old_results_stay(questionnaire, 
     new_version, _ = load_questionnaire(new_data)
     assert QuestionnaireVersion.objects.current() == new_version
 
-    new = services.start_assessment(language="fi")
+    new = services.assessment_start(language="fi")
     assert new.version == new_version
 
     old.refresh_from_db()
     assert old.version == questionnaire
     assert old.result == old_result
-    assert services.compute_result(old).to_dict() == old_result
+    assert result_format.dump(selectors.scored_answers(old)) == old_result
 
 
 def test_the_stored_result_is_what_recomputing_the_answers_gives(questionnaire):
     assessment = answered_assessment(
         questionnaire, lambda q: None if q.order % 4 == 0 else 1 + q.order % 5
     )
-    assert assessment.stored_result == services.compute_result(assessment)
+    assert assessment.stored_result == selectors.scored_answers(assessment)
 
 
 def test_an_email_without_consent_is_refused_by_the_database(questionnaire):
@@ -102,7 +102,7 @@ def test_an_option_of_another_question_is_refused(questionnaire):
     assessment = Assessment.objects.create(version=questionnaire)
     q1, q2 = Question.objects.filter(area__version=questionnaire)[:2]
     with pytest.raises(ValueError):
-        services.save_answers(assessment, {q1: q2.options.first()})
+        services.answers_save(assessment=assessment, choices={q1: q2.options.first()})
     assert not Answer.objects.exists()
 
 

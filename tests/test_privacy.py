@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from assessments import services
+from assessments.codes import DONT_KNOW
 from assessments.models import Answer, AreaComment, Assessment
-from assessments.views import SESSION_TOKEN
+from assessments.respondent.views import SESSION_TOKEN
 
 from .factories import answered_assessment
 
@@ -121,7 +121,7 @@ def test_a_draft_is_purged_by_its_respondents_absence_not_by_a_consultants_edit(
     answering = _aged(answered_assessment(questionnaire, complete=False), days=draft_days + 1)
     question = questionnaire.areas.get(order=1).questions.get(order=1)
     autosave = client.post(
-        f"/a/{answering.token}/area/1/", {f"q_{question.code}": services.DONT_KNOW, "autosave": "1"}
+        f"/a/{answering.token}/area/1/", {f"q_{question.code}": DONT_KNOW, "autosave": "1"}
     )
     assert autosave.status_code == 204
 
@@ -156,9 +156,9 @@ def storage(settings, tmp_path):
 def _cached_report_file(storage, assessment):
     from django.core.files.base import ContentFile
 
-    from assessments import pdf
+    from assessments.report import cache
 
-    return storage.save(pdf.cache_name(assessment, "fi"), ContentFile(b"%PDF-1.7 cached"))
+    return storage.save(cache.cache_name(assessment, "fi"), ContentFile(b"%PDF-1.7 cached"))
 
 
 def test_erasure_and_retention_also_delete_rendered_reports(client, questionnaire, storage):

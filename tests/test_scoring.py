@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 
@@ -345,31 +344,6 @@ def test_bad_content_is_rejected() -> None:
         score_assessment([], {})
 
 
-# --- stored result ----------------------------------------------------------------------
-
-
-def roundtrip(result: AssessmentResult) -> AssessmentResult:
-    return AssessmentResult.from_dict(json.loads(json.dumps(result.to_dict())))
-
-
-def test_to_dict_from_dict_round_trip_through_json() -> None:
-    result = assessment(SCORE_31_3, ([1, 1, 1], [3, 3, 5]), ([2, 1, 1], [None, 4, None]))
-    assert result.overall_score is not None
-    assert result.strengths
-    assert result.priorities
-    assert roundtrip(result) == result
-    empty = assessment(([1, 1], [None, None]))
-    assert roundtrip(empty) == empty
-
-
-def test_from_dict_rejects_unusable_data() -> None:
-    data = assessment(SCORE_50).to_dict()
-    with pytest.raises(ValueError, match="version"):
-        AssessmentResult.from_dict({**data, "version": 999})
-    with pytest.raises(ValueError, match="not a stored assessment result"):
-        AssessmentResult.from_dict({k: v for k, v in data.items() if k != "areas"})
-
-
 def test_area_lookup() -> None:
     result = assessment(SCORE_50, SCORE_100)
     assert result.area("b").score == 100.0
@@ -430,7 +404,6 @@ def test_scores_stay_in_range_and_results_are_consistent(
         assert result.overall_level <= weakest + 1
     assert len(result.strengths) <= MAX_STRENGTHS
     assert len(result.priorities) <= MAX_PRIORITIES
-    assert roundtrip(result) == result
 
 
 def assert_not_lower(before: int | float | None, after: int | float | None) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from assessments import services
+from assessments import result_format, selectors
 from assessments.models import Answer, Assessment
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +20,12 @@ def test_seed_demo_creates_completed_demo_assessments_scored_like_real_ones(ques
     assert len(assessments) == 60
     assert all(a.is_demo and a.is_completed for a in assessments)
     question_count = sum(
-        len(a.questions.all()) for a in services.areas_with_questions(questionnaire)
+        len(a.questions.all()) for a in selectors.areas_with_questions(questionnaire)
     )
     assert Answer.objects.count() == 60 * question_count
     for assessment in assessments:
         # The stored result is exactly what the scoring module makes of the stored answers.
-        assert assessment.result == services.compute_result(assessment).to_dict()
+        assert assessment.result == result_format.dump(selectors.scored_answers(assessment))
         assert assessment.completed_at >= assessment.created_at
         if assessment.email:
             assert assessment.consent_to_contact

@@ -17,9 +17,9 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from playwright.sync_api import Locator, Page, expect
 
-from assessments import scoring, services
-from assessments.forms import BackgroundForm
+from assessments import scoring, selectors
 from assessments.models import Question, QuestionnaireVersion
+from assessments.respondent.forms import BackgroundForm
 
 PREFIX = {"fi": "", "en": "/en"}
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -70,7 +70,7 @@ class Plan:
 
 
 def plan_answers(version: QuestionnaireVersion, language: str, value_for: ValueFor) -> Plan:
-    areas = services.areas_with_questions(version)
+    areas = selectors.areas_with_questions(version)
     planned = []
     values: dict[str, int | None] = {}
     with translation.override(language):
@@ -88,7 +88,7 @@ def plan_answers(version: QuestionnaireVersion, language: str, value_for: ValueF
         level_names = {level.level: level.name for level in version.levels.all()}
     # The expected levels come from the scoring rules applied to the planned answers, not from
     # what the browser stored: the two paths must meet on the results page.
-    result = scoring.score_assessment(services.area_specs(areas), values)
+    result = scoring.score_assessment(selectors.area_specs(areas), values)
     return Plan(
         language=language,
         areas=planned,

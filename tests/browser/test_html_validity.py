@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from assessments import services
+from assessments import selectors
 from assessments.content import load_questionnaire
 
 from ..factories import area_post
@@ -51,7 +51,7 @@ def pages_of_a_whole_test(client, version, language: str) -> dict[str, str]:
     token = start["Location"].rstrip("/").split("/")[-3]
     pages["landing, test in progress"] = html_of(client.get(url(language, "landing")))
     pages["area 1, unanswered"] = html_of(client.post(url(language, "area", token=token, step=1)))
-    for step in range(1, len(services.areas_with_questions(version)) + 1):
+    for step in range(1, len(selectors.areas_with_questions(version)) + 1):
         pages[f"area {step}"] = html_of(client.get(url(language, "area", token=token, step=step)))
         answers = area_post(version, step, lambda question: 3)
         assert (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from assessments import services
+from assessments import selectors
 from assessments.models import QuestionnaireVersion
 
 from ..factories import answered_assessment
@@ -15,7 +15,7 @@ from .helpers import PREFIX, ValueFor, assert_results_show_levels, plan_answers,
 def by_area(version: QuestionnaireVersion) -> ValueFor:
     """Answers that earn a different level in each area, and leave the last area without one."""
     values = (5, 2, None)
-    areas = services.areas_with_questions(version)
+    areas = selectors.areas_with_questions(version)
     assert len(areas) == len(values)
     value_of_area = {area.pk: value for area, value in zip(areas, values, strict=True)}
     return lambda question: value_of_area[question.area_id]

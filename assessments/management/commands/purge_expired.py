@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from assessments.services import purge_expired
+from assessments.services import expired_data_purge
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--draft-days", type=int, default=settings.ABANDONED_DRAFT_DAYS)
 
     def handle(self, *args, retention_months: int, draft_days: int, **options):
-        report = purge_expired(retention_months=retention_months, draft_days=draft_days)
+        report = expired_data_purge(retention_months=retention_months, draft_days=draft_days)
         self.stdout.write(
             f"Anonymised {report.anonymised} assessment(s) older than {retention_months} months; "
             f"deleted {report.deleted_drafts} unfinished test(s) left over {draft_days} days ago."

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Answer, Area, Assessment, Question
+from ..models import Answer, Area, Assessment, Question
 
 CSV = "csv"
 XLSX = "xlsx"

@@ -4,12 +4,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area, Assessment, Option, Question
-from .services import DONT_KNOW
+from ..codes import DONT_KNOW
+from ..models import Area, Assessment, Option, Question
+from ..services import BACKGROUND_FIELDS
 
 QUESTION_REQUIRED = _('Choose the option that best describes your organisation, or "Don\'t know".')
 QUESTION_INVALID = _("That answer is not one of this question's options. Choose again.")
@@ -66,6 +66,8 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
                 required=not partial,
             )
             field.number = number
+            # The template marks the "don't know" option by this value.
+            field.dont_know = DONT_KNOW
             self.fields[name] = field
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -91,7 +93,7 @@ class BackgroundForm(StrictFormMixin, forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = ["organisation", "industry", "size", "role", "email", "consent_to_contact"]
+        fields = list(BACKGROUND_FIELDS)
         labels = {
             "organisation": _("Organisation name"),
             "consent_to_contact": _(
@@ -126,7 +128,6 @@ class BackgroundForm(StrictFormMixin, forms.ModelForm):
             raise forms.ValidationError(_("Leave this field empty."))
         return ""
 
-    def save(self, commit: bool = True) -> Assessment:
-        # The respondent's own form: saving it is activity that keeps the test from being purged.
-        self.instance.last_active_at = timezone.now()
-        return super().save(commit)
+    def details(self) -> dict[str, object]:
+        """The valid form's background details, for services.background_save."""
+        return {name: self.cleaned_data[name] for name in BACKGROUND_FIELDS}

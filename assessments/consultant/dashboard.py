@@ -4,7 +4,6 @@ geometry computed here and drawn by the template (no JavaScript)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -16,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import scoring, statistics
-from .models import Answer, Assessment, Question, QuestionnaireVersion
+from .. import result_format, scoring, statistics
+from ..models import Answer, Assessment, Question, QuestionnaireVersion
 from .workspace import ContentLabels
 
 WEEKS = 12
@@ -122,38 +121,16 @@ def completed_per_week(
     return sorted(weeks.items())
 
 
-def level_counts(assessments: QuerySet[Assessment], key: str) -> dict[int | None, int]:
-    """Completed assessments by the level stored under `key` of the result (None: no level)."""
+def level_counts(assessments: QuerySet[Assessment], path: str) -> dict[int | None, int]:
+    """Completed assessments by the level at `path` of the stored result (None: no level)."""
     rows = (
         assessments.completed()
-        .annotate(level=Cast(KT(key), IntegerField()))
+        .annotate(level=Cast(KT(path), IntegerField()))
         .order_by()
         .values("level")
         .annotate(count=Count("pk"))
     )
     return {row["level"]: row["count"] for row in rows}
-
-
-def area_level_counts(
-    assessments: QuerySet[Assessment], positions: int
-) -> dict[str, dict[int | None, int]]:
-    """Area code → level → count, over the first `positions` areas of each stored result."""
-    counts: dict[str, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
-    for position in range(positions):
-        rows = (
-            assessments.completed()
-            .annotate(
-                code=KT(f"result__areas__{position}__code"),
-                level=Cast(KT(f"result__areas__{position}__level"), IntegerField()),
-            )
-            .order_by()
-            .values("code", "level")
-            .annotate(count=Count("pk"))
-        )
-        for row in rows:
-            if row["code"]:
-                counts[row["code"]][row["level"]] += row["count"]
-    return counts
 
 
 @dataclass(frozen=True)
@@ -259,7 +236,6 @@ def build_dashboard(assessments: QuerySet[Assessment], now: datetime | None = No
     labels = ContentLabels.load()
     completed = assessments.completed()
     weekly = completed_per_week(assessments, now)
-    area_counts = area_level_counts(assessments, len(labels.areas))
     version = QuestionnaireVersion.objects.current()
     return Dashboard(
         completed=completed.count(),
@@ -270,12 +246,12 @@ def build_dashboard(assessments: QuerySet[Assessment], now: datetime | None = No
         ),
         overall_levels=bar_chart(
             _("Overall level"),
-            _level_data(level_counts(assessments, "result__overall_level")),
+            _level_data(level_counts(assessments, result_format.overall_level_path())),
         ),
         area_levels=tuple(
             bar_chart(
                 f"{area.number}. {area.name}",
-                _level_data(area_counts.get(area.code, {})),
+                _level_data(level_counts(assessments, result_format.area_level_path(area.code))),
             )
             for area in labels.areas
         ),

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
 from django.utils.translation import gettext as _
 
-from .models import Answer, Area, Assessment, MaturityLevel, QuestionnaireVersion
-from .services import areas_with_questions
+from .. import result_format
+from ..models import Answer, Area, Assessment, MaturityLevel, QuestionnaireVersion
+from ..selectors import areas_with_questions
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,11 @@ class ContentLabels:
 
 def area_levels(assessment: Assessment) -> dict[str, int | None]:
     """Area code → level, straight from the stored result (no query)."""
-    if not assessment.result:
-        return {}
-    return {area["code"]: area["level"] for area in assessment.result.get("areas", [])}
+    return result_format.area_levels(assessment.result)
 
 
 def overall_level(assessment: Assessment) -> int | None:
-    return assessment.result.get("overall_level") if assessment.result else None
+    return result_format.overall_level(assessment.result)
 
 
 def progress(assessment: Assessment, area_count: int) -> str:

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from django.utils.translation import get_language
 
-from . import scoring
-from .models import Answer, AreaComment, AreaLevel, Assessment, Question
-from .services import areas_with_questions
+from .. import scoring
+from ..models import Answer, AreaComment, AreaLevel, Assessment, Question
+from ..selectors import areas_with_questions
 
 # Each level's band of scores, from the scoring module's one definition of the band edges.
 _EDGES = [lower for lower, _ in scoring.LEVEL_BANDS] + [scoring.MAX_SCORE]

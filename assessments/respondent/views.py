@@ -1,23 +1,27 @@
-"""The public test flow: landing → one page per area → background → results. No login, no JS."""
+"""The public test flow: landing → one page per area → background → results. No login, no JS.
+
+Views parse the request, call a service or a selector and render; the rules (what may be saved,
+when a test may be completed) live in services.py.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import pdf, reporting, services
+from .. import selectors, services
+from ..models import Assessment, QuestionnaireVersion
+from ..report import build, download
 from .forms import AreaAnswersForm, BackgroundForm
-from .models import Assessment, QuestionnaireVersion
 
 # The session key under which an unfinished test is remembered (a name, not a secret).
 SESSION_TOKEN = "assessment_token"  # noqa: S105  # nosec B105
@@ -25,20 +29,24 @@ SESSION_TOKEN = "assessment_token"  # noqa: S105  # nosec B105
 
 def _assessment(token: str) -> Assessment:
     # A wrong token is a 404, never a 403: nothing tells whether an assessment exists.
-    assessment = Assessment.objects.select_related("version").by_token(token)
+    assessment = selectors.assessment_for_token(token)
     if assessment is None:
         raise Http404
     return assessment
 
 
-def _rate(setting: str):
-    # Read at request time, so that the limits follow the settings (and tests can change them).
-    return lambda group, request: getattr(settings, setting)
+# Read at request time, so that the limits follow the settings (and tests can change them).
+def _start_rate(group: str, request: HttpRequest) -> str:
+    return settings.RATE_LIMIT_START
 
 
-limit_starts = ratelimit(key="ip", rate=_rate("RATE_LIMIT_START"), method="POST", block=True)
+def _submit_rate(group: str, request: HttpRequest) -> str:
+    return settings.RATE_LIMIT_SUBMIT
+
+
+limit_starts = ratelimit(key="ip", rate=_start_rate, method="POST", block=True)
 limit_submits = ratelimit(
-    group="assessments:submit", key="ip", rate=_rate("RATE_LIMIT_SUBMIT"), method="POST", block=True
+    group="assessments:submit", key="ip", rate=_submit_rate, method="POST", block=True
 )
 
 
@@ -59,10 +67,45 @@ def _remember(request: HttpRequest, assessment: Assessment) -> None:
     request.session[SESSION_TOKEN] = assessment.token
 
 
+def _already_completed(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    """A save from a page opened before the test was completed: nothing was changed."""
+    if _action(request) == "autosave":
+        # The script shows no page; 409 tells it that the save was refused.
+        return HttpResponse(status=409)
+    messages.info(
+        request,
+        _(
+            "This test has already been completed, so your answers were not changed. "
+            "Your results are below."
+        ),
+    )
+    return redirect("assessments:results", token=assessment.token)
+
+
+def _open_assessment(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The assessment of the URL's token, while it is open; a completed one leads to its results
+    (and a save from a stale page is told that nothing changed)."""
+
+    def wrapper(request: HttpRequest, token: str, **kwargs: object) -> HttpResponse:
+        assessment = _assessment(token)
+        if assessment.is_completed:
+            if request.method == "POST":
+                return _already_completed(request, assessment)
+            return redirect("assessments:results", token=token)
+        try:
+            return view(request, assessment, **kwargs)
+        except services.AssessmentCompleted:
+            return _already_completed(request, assessment)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
 @require_GET
 def landing(request: HttpRequest) -> HttpResponse:
     version = QuestionnaireVersion.objects.current()
-    areas = services.areas_with_questions(version) if version else []
+    areas = selectors.areas_with_questions(version) if version else []
     unfinished = None
     token = request.session.get(SESSION_TOKEN)
     if token:
@@ -83,7 +126,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 @limit_starts
 def start(request: HttpRequest) -> HttpResponse:
     try:
-        assessment = services.start_assessment(language=get_language())
+        assessment = services.assessment_start(language=get_language())
     except services.NoPublishedQuestionnaire:
         return render(request, "assessments/unavailable.html", status=503)
     _remember(request, assessment)
@@ -96,8 +139,8 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     if assessment.is_completed:
         return redirect("assessments:results", token=token)
     _remember(request, assessment)
-    areas = services.areas_with_questions(assessment.version)
-    step = services.first_unanswered_step(assessment, areas)
+    areas = selectors.areas_with_questions(assessment.version)
+    step = selectors.first_unanswered_step(assessment, areas)
     if step > len(areas):
         return redirect("assessments:background", token=token)
     return redirect("assessments:area", token=token, step=step)
@@ -105,11 +148,10 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @limit_submits
-def area_step(request: HttpRequest, token: str, step: int) -> HttpResponse:
-    assessment = _assessment(token)
-    if assessment.is_completed:
-        return redirect("assessments:results", token=token)
-    areas = services.areas_with_questions(assessment.version)
+@_open_assessment
+def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpResponse:
+    token = assessment.token
+    areas = selectors.areas_with_questions(assessment.version)
     if not 1 <= step <= len(areas):
         raise Http404
     area = areas[step - 1]
@@ -120,19 +162,19 @@ def area_step(request: HttpRequest, token: str, step: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         area=area,
         first_number=first_number,
-        saved=services.answer_choices(assessment),
+        saved=selectors.answer_choices(assessment),
         partial=action in ("back", "autosave"),
     )
     if request.method == "POST":
         if form.is_valid():
-            services.save_answers(assessment, form.chosen())
+            services.answers_save(assessment=assessment, choices=form.chosen())
             if action == "autosave":
                 return HttpResponse(status=204)
             if action == "back":
                 if step == 1:
                     return redirect("assessments:landing")
                 return redirect("assessments:area", token=token, step=step - 1)
-            services.record_step(assessment, step)
+            services.assessment_record_step(assessment=assessment, step=step)
             if step < len(areas):
                 return redirect("assessments:area", token=token, step=step + 1)
             return redirect("assessments:background", token=token)
@@ -156,31 +198,29 @@ def area_step(request: HttpRequest, token: str, step: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @limit_submits
-def background(request: HttpRequest, token: str) -> HttpResponse:
-    assessment = _assessment(token)
-    if assessment.is_completed:
-        return redirect("assessments:results", token=token)
-    areas = services.areas_with_questions(assessment.version)
-    step = services.background_step(len(areas))
+@_open_assessment
+def background(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    token = assessment.token
+    areas = selectors.areas_with_questions(assessment.version)
+    step = selectors.background_step(len(areas))
     form = BackgroundForm(request.POST if request.method == "POST" else None, instance=assessment)
     if request.method == "POST":
         action = _action(request)
         if action == "back" and not form.has_changed():
             return redirect("assessments:area", token=token, step=len(areas))
         if form.is_valid():
-            form.save()
+            services.background_save(assessment=assessment, details=form.details())
             if action == "autosave":
                 return HttpResponse(status=204)
             if action == "back":
                 return redirect("assessments:area", token=token, step=len(areas))
-            missing = services.first_unanswered_step(assessment, areas)
-            if missing < step:
+            try:
+                services.assessment_complete(assessment=assessment)
+            except services.UnansweredQuestions as missing:
                 messages.warning(
                     request, _("Some questions are still unanswered. Please answer them first.")
                 )
-                return redirect("assessments:area", token=token, step=missing)
-            services.record_step(assessment, step)
-            services.complete_assessment(assessment)
+                return redirect("assessments:area", token=token, step=missing.step)
             return redirect("assessments:results", token=token)
         if action == "autosave":
             return HttpResponse(status=400)
@@ -206,7 +246,7 @@ def results(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "assessments/results.html",
-        {"assessment": assessment, "report": reporting.build_report(assessment)},
+        {"assessment": assessment, "report": build.build_report(assessment)},
     )
 
 
@@ -233,7 +273,7 @@ def delete_data(request: HttpRequest, token: str) -> HttpResponse:
     """The respondent erases their assessment for good, after confirming it."""
     assessment = _assessment(token)
     if request.method == "POST":
-        services.erase_assessment(assessment)
+        services.assessment_erase(assessment=assessment)
         if request.session.get(SESSION_TOKEN) == token:
             del request.session[SESSION_TOKEN]
         messages.success(request, _("Your answers and results have been deleted for good."))
@@ -241,34 +281,7 @@ def delete_data(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "assessments/delete_data.html", {"assessment": assessment})
 
 
-def _report_download(assessment: Assessment, language: str) -> FileResponse:
-    if not assessment.is_completed:
-        raise Http404
-    response = FileResponse(
-        pdf.cached_report(assessment, language),
-        as_attachment=True,
-        filename=pdf.report_filename(assessment),
-        content_type="application/pdf",
-    )
-    # The report is as private as the results page: no shared cache may keep it.
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
-
-
 @require_GET
 def report_pdf(request: HttpRequest, token: str) -> FileResponse:
     """The respondent's PDF report, in the language of the URL it was asked for from."""
-    return _report_download(_assessment(token), get_language())
-
-
-@require_GET
-@staff_member_required
-def consultant_report(request: HttpRequest, token: str) -> FileResponse:
-    """A consultant's download: in the respondent's language unless ?lang= asks for another."""
-    if not request.user.has_perm("assessments.view_assessment"):
-        raise PermissionDenied
-    assessment = _assessment(token)
-    language = request.GET.get("lang", "")
-    if language not in dict(settings.LANGUAGES):
-        language = assessment.language
-    return _report_download(assessment, language)
+    return download.report_response(_assessment(token), get_language())

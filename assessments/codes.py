@@ -1,0 +1,7 @@
+"""Codes that travel through forms, templates and stored data, defined once.
+
+Pure constants: no Django, no database.
+"""
+
+# The form value of the "Don't know" answer; stored as an answer without an option.
+DONT_KNOW = "dk"

@@ -1,0 +1,233 @@
+"""Assessments: the consultant's list of leads with levels and filters, and the page of one
+assessment with its result, answers, follow-up and comments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.options import ShowFacets
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ... import result_format, roles
+from ...models import Area, Assessment
+from ...report import build
+from .. import workspace
+from .comments import AreaCommentInline
+from .filters import (
+    AreaLevelFilter,
+    AssignedFilter,
+    OverallLevelFilter,
+    PeriodFilter,
+    TestStatusFilter,
+)
+from .tools import AssessmentToolsMixin
+
+RESPONDENT_FIELDS = ("organisation", "role", "industry", "size", "email", "consent_to_contact")
+TEST_FIELDS = ("started", "completed", "test_progress", "version", "language", "is_demo", "links")
+FOLLOW_UP_FIELDS = ("follow_up_status", "consultant", "next_contact_on", "internal_notes")
+TEST_FIELDSET = _("Test")
+
+_LABELS = "_cx_content_labels"
+
+
+def content_labels(request: HttpRequest) -> workspace.ContentLabels:
+    """The content names for this request, loaded once however many columns and filters ask."""
+    labels = getattr(request, _LABELS, None)
+    if labels is None:
+        labels = workspace.ContentLabels.load()
+        setattr(request, _LABELS, labels)
+    return labels
+
+
+def _short_datetime(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _level_cell(level: int | None, name: str, *, with_name: bool) -> str:
+    if level is None:
+        return "–"
+    badge = format_html(
+        '<span class="cx-level cx-level-{}" title="{}">{}</span>', level, name, level
+    )
+    return format_html("{} {}", badge, name) if with_name and name else badge
+
+
+def _area_column(area: workspace.AreaLabel, labels: workspace.ContentLabels) -> Callable[..., str]:
+    """The level in one area of the current version, found in any result by the area's code."""
+
+    def column(assessment: Assessment) -> str:
+        level = workspace.area_levels(assessment).get(area.code)
+        return _level_cell(level, labels.level_name(assessment.version_id, level), with_name=False)
+
+    column.__name__ = f"area_{area.code}"
+    column.short_description = format_html(  # type: ignore[attr-defined]
+        '<abbr title="{}">{}</abbr>',
+        area.name,
+        gettext("Area %(number)d") % {"number": area.number},
+    )
+    return column
+
+
+class FollowUpForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Assessment
+        fields = FOLLOW_UP_FIELDS
+        widgets = {"internal_notes": forms.Textarea(attrs={"rows": 4})}
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(AssessmentToolsMixin):
+    form = FollowUpForm
+    inlines = (AreaCommentInline,)
+    change_list_template = "admin/assessments/assessment/change_list.html"
+    change_form_template = "admin/assessments/assessment/change_form.html"
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-pk")
+    search_fields = ("organisation", "email", "=token")
+    search_help_text = _("Search by organisation, email or the exact private token.")
+    list_per_page = 50
+    list_max_show_all = 500
+    # Counting every row on every page grows with the table; the filtered count is enough.
+    show_full_result_count = False
+    show_facets = ShowFacets.NEVER
+    readonly_fields = RESPONDENT_FIELDS + TEST_FIELDS
+    fieldsets = (
+        (_("Respondent"), {"fields": RESPONDENT_FIELDS}),
+        (TEST_FIELDSET, {"fields": TEST_FIELDS}),
+        (_("Follow-up"), {"fields": FOLLOW_UP_FIELDS}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Assessment]:
+        areas_of_version = (
+            Area.objects.filter(version=OuterRef("version"))
+            .order_by()
+            .values("version")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                overall_level_value=Cast(KT(result_format.overall_level_path()), IntegerField()),
+                area_count=Subquery(areas_of_version),
+            )
+        )
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        labels = content_labels(request)
+
+        @admin.display(description=_("overall level"), ordering="overall_level_value")
+        def overall_level(assessment: Assessment) -> str:
+            level = workspace.overall_level(assessment)
+            return _level_cell(
+                level, labels.level_name(assessment.version_id, level), with_name=True
+            )
+
+        return [
+            "started",
+            "organisation",
+            "role",
+            "industry",
+            "size",
+            overall_level,
+            *(_area_column(area, labels) for area in labels.areas),
+            "test_progress",
+            "consent_to_contact",
+            "follow_up_status",
+        ]
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        labels = content_labels(request)
+        names = labels.current_level_names
+        return [
+            PeriodFilter,
+            TestStatusFilter,
+            "consent_to_contact",
+            "follow_up_status",
+            AssignedFilter,
+            partial(OverallLevelFilter, level_names=names),
+            *(partial(AreaLevelFilter, area=area, level_names=names) for area in labels.areas),
+            "industry",
+            "size",
+            "role",
+            "is_demo",
+        ]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra_context = {"title": gettext("Assessments"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # respondents create assessments by taking the test
+
+    def save_model(self, request: HttpRequest, obj: Assessment, form: Any, change: bool) -> None:
+        # Only the consultant's own fields, so that an answer the respondent saves meanwhile is
+        # never overwritten with what the page showed. updated_at moves too: it keys the cached
+        # PDF report, so a new comment (saved with the inline after this) gives a new report.
+        obj.save(update_fields=[*FOLLOW_UP_FIELDS, "updated_at"] if change else None)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        assessment = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if assessment is not None and self.has_view_or_change_permission(request, assessment):
+            extra_context.update(
+                report=build.build_report(assessment) if assessment.is_completed else None,
+                answer_sections=(
+                    workspace.answer_sections(assessment)
+                    if request.user.has_perm(roles.VIEW_ANSWER)
+                    else None
+                ),
+                results_after_fieldset=TEST_FIELDSET,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("date"), ordering="created_at")
+    def started(self, assessment: Assessment) -> str:
+        return _short_datetime(assessment.created_at)
+
+    @admin.display(description=_("completed"), ordering="completed_at")
+    def completed(self, assessment: Assessment) -> str:
+        return _short_datetime(assessment.completed_at) if assessment.completed_at else "–"
+
+    @admin.display(description=_("test"))
+    def test_progress(self, assessment: Assessment) -> str:
+        return workspace.progress(assessment, assessment.area_count)  # type: ignore[attr-defined]
+
+    @admin.display(description=_("links"))
+    def links(self, assessment: Assessment) -> str:
+        if not assessment.is_completed:
+            return "–"
+        token = {"token": assessment.token}
+        links = [
+            (
+                reverse("assessments:results", kwargs=token),
+                gettext("Results page (as the respondent sees it)"),
+            ),
+            (
+                reverse("assessments:consultant_report", kwargs=token),
+                gettext("PDF report with the comments"),
+            ),
+        ]
+        return format_html_join(" · ", '<a href="{}" target="_blank" rel="noopener">{}</a>', links)

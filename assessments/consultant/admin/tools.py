@@ -1,0 +1,86 @@
+"""The assessment list's tools beside the list itself: spreadsheet exports and the dashboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ...models import Assessment
+from .. import dashboard, exports
+
+
+def _export_response(assessments: QuerySet[Assessment], file_format: str) -> HttpResponse:
+    response = HttpResponse(
+        exports.export(assessments, file_format), content_type=exports.FORMATS[file_format]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(file_format)}"'
+    return response
+
+
+class AssessmentToolsMixin(admin.ModelAdmin):  # type: ignore[type-arg]
+    actions = ("export_csv", "export_xlsx")
+
+    @admin.action(description=_("Export the selected assessments to CSV"), permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Assessment]) -> HttpResponse:
+        return _export_response(queryset, exports.CSV)
+
+    @admin.action(
+        description=_("Export the selected assessments to Excel (XLSX)"), permissions=["view"]
+    )
+    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Assessment]) -> HttpResponse:
+        return _export_response(queryset, exports.XLSX)
+
+    def export_view(self, request: HttpRequest, file_format: str) -> HttpResponse:
+        """The list as filtered, searched and sorted on the list page, as a file."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if file_format not in exports.FORMATS:
+            raise Http404
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(reverse("admin:assessments_assessment_changelist"))
+        return _export_response(changelist.queryset, file_format)
+
+    def dashboard_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        real_only = request.GET.get("demo") == "exclude"
+        assessments = Assessment.objects.all()
+        if real_only:
+            assessments = assessments.real()
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Dashboard"),
+            "dashboard": dashboard.cached_dashboard(
+                assessments, variant="real" if real_only else "all"
+            ),
+            "real_only": real_only,
+            "min_assessments": dashboard.MIN_ASSESSMENTS_FOR_STATISTICS,
+        }
+        return TemplateResponse(request, "admin/assessments/dashboard.html", context)
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="assessments_assessment_dashboard",
+            ),
+            path(
+                "export/<str:file_format>/",
+                self.admin_site.admin_view(self.export_view),
+                name="assessments_assessment_export",
+            ),
+        ]
+        return own + super().get_urls()

@@ -1,0 +1,25 @@
+"""The PDF report as a download, for the respondent's and the consultant's links alike."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from django.utils.cache import patch_cache_control
+
+from ..models import Assessment
+from . import cache, pdf
+
+
+def report_response(assessment: Assessment, language: str) -> FileResponse:
+    """The completed assessment's report in `language`, rendered or from the cache; 404 while
+    the test is unfinished."""
+    if not assessment.is_completed:
+        raise Http404
+    response = FileResponse(
+        cache.cached_report(assessment, language),
+        as_attachment=True,
+        filename=pdf.report_filename(assessment),
+        content_type="application/pdf",
+    )
+    # The report is as private as the results page: no shared cache may keep it.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

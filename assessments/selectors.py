@@ -1,0 +1,75 @@
+"""Reads shared by more than one caller: the questionnaire as the test shows it, a respondent's
+saved answers, and the scoring module's plain view of both. Nothing here writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db.models import Prefetch
+
+from . import scoring
+from .codes import DONT_KNOW
+from .models import Area, Assessment, Option, Question, QuestionnaireVersion
+
+
+def assessment_for_token(token: str) -> Assessment | None:
+    """The assessment whose private token this is, with its version; None for any other text."""
+    return Assessment.objects.select_related("version").by_token(token)
+
+
+def areas_with_questions(version: QuestionnaireVersion) -> list[Area]:
+    """The version's areas in order, each with its questions and their options prefetched."""
+    questions = Question.objects.order_by("order").prefetch_related(
+        Prefetch("options", queryset=Option.objects.order_by("value"))
+    )
+    return list(
+        version.areas.order_by("order").prefetch_related(Prefetch("questions", queryset=questions))
+    )
+
+
+def background_step(area_count: int) -> int:
+    """The test's steps are one per area (1…N), then the background page."""
+    return area_count + 1
+
+
+def answer_choices(assessment: Assessment) -> dict[int, str]:
+    """Question id → the saved choice as a form value (an option id or DONT_KNOW)."""
+    return {
+        question_id: str(option_id) if option_id else DONT_KNOW
+        for question_id, option_id in assessment.answers.values_list("question_id", "option_id")
+    }
+
+
+def first_unanswered_step(assessment: Assessment, areas: Sequence[Area]) -> int:
+    """The first area step that still has an unanswered question, or the background step."""
+    answered = set(assessment.answers.values_list("question_id", flat=True))
+    for step, area in enumerate(areas, start=1):
+        if any(question.pk not in answered for question in area.questions.all()):
+            return step
+    return background_step(len(areas))
+
+
+def area_specs(areas: Iterable[Area]) -> tuple[scoring.AreaSpec, ...]:
+    """The scoring module's plain view of the questionnaire content."""
+    return tuple(
+        scoring.AreaSpec(
+            code=area.code,
+            questions=tuple(
+                scoring.QuestionSpec(code=q.code, weight=q.weight, tip=q.texts("tip"))
+                for q in area.questions.all()
+            ),
+        )
+        for area in areas
+    )
+
+
+def answer_values(assessment: Assessment) -> dict[str, int | None]:
+    """Question code → chosen value (None for don't know), as the scoring module reads it."""
+    return dict(assessment.answers.values_list("question__code", "option__value"))
+
+
+def scored_answers(assessment: Assessment) -> scoring.AssessmentResult:
+    """The assessment's saved answers scored now (the stored result is what pages show)."""
+    return scoring.score_assessment(
+        area_specs(areas_with_questions(assessment.version)), answer_values(assessment)
+    )

@@ -11,6 +11,8 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from .. import roles
+
 register = template.Library()
 
 
@@ -99,3 +101,10 @@ def range_date_hierarchy(cl: ChangeList) -> dict:
             for y in range(first.year, last.year + 1)
         ],
     }
+
+
+@register.simple_tag(takes_context=True)
+def can_use_workspace(context: template.Context) -> bool:
+    """Whether the signed-in user sees the workspace's own menu (dashboard, assessments)."""
+    request = context.get("request")
+    return bool(request and request.user.has_perm(roles.VIEW_ASSESSMENT))

@@ -89,6 +89,16 @@ class Report:
         )
 
     @property
+    def max_level(self) -> int:
+        """The top of the level scale, for "level 3/5"."""
+        return max(scoring.LEVELS)
+
+    @property
+    def max_score(self) -> int:
+        """The top of the score scale, for "56.8 / 100"."""
+        return int(scoring.MAX_SCORE)
+
+    @property
     def answered(self) -> int:
         return sum(area.answered for area in self.areas)
 

@@ -1,7 +1,32 @@
+"""Shared fixtures: the real questionnaire, and the personas every access test uses.
+
+Personas:
+- `respondent`: someone who started the test on the landing page (their own client, and the
+  assessment that their private token opens);
+- `consultant`: staff in the Consultants group, exactly as `manage.py create_consultant` makes;
+- `superuser`: the deployment's administrator;
+- `outsider`: signed in, but neither staff nor consultant.
+Each persona has its own client (`<persona>_client`), so one test can act as several people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from io import StringIO
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
 from assessments.content import load_questionnaire, read_fixture
+from assessments.models import Assessment
+
+PASSWORD = "a-long-and-unusual-passphrase-42"
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +47,59 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@dataclass
+class Respondent:
+    client: Client
+    assessment: Assessment
+
+    @property
+    def token(self) -> str:
+        return self.assessment.token
+
+
+@pytest.fixture
+def respondent(questionnaire) -> Respondent:
+    """A respondent who pressed "Start" on the landing page, with the assessment it made."""
+    client = Client()
+    response = client.post(reverse("assessments:start"))
+    token = re.search(r"/a/([^/]+)/", response["Location"]).group(1)
+    return Respondent(client=client, assessment=Assessment.objects.get(token=token))
+
+
+def _signed_in(user: AbstractBaseUser) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def consultant(db):
+    call_command("create_consultant", "kaisa", password=PASSWORD, stdout=StringIO())
+    return get_user_model().objects.get(username="kaisa")
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
+
+
+@pytest.fixture
+def outsider(db):
+    return get_user_model().objects.create_user("visitor", password=PASSWORD)
+
+
+@pytest.fixture
+def consultant_client(consultant) -> Client:
+    return _signed_in(consultant)
+
+
+@pytest.fixture
+def superuser_client(superuser) -> Client:
+    return _signed_in(superuser)
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    return _signed_in(outsider)

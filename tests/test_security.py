@@ -180,17 +180,16 @@ def test_readiness_fails_plainly_when_the_database_does_not_answer(client, db, m
     assert response.content == b"database unavailable"
 
 
-def test_entered_text_is_escaped_in_the_admin(client, questionnaire):
+def test_entered_text_is_escaped_in_the_admin(superuser_client, questionnaire):
     payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     assessment = answered_assessment(
         questionnaire, organisation=payload, email="a@example.com", consent_to_contact=True
     )
-    client.force_login(get_user_model().objects.create_superuser("boss", "", "pw-123-long!"))
     for path in (
         reverse("admin:assessments_assessment_changelist"),
         reverse("admin:assessments_assessment_change", args=[assessment.pk]),
     ):
-        response = client.get(path)
+        response = superuser_client.get(path)
         assert response.status_code == 200, path
         html = response.content.decode()
         assert payload not in html, path

@@ -21,7 +21,6 @@ from pathlib import Path
 import pypdf
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -33,7 +32,7 @@ from assessments.content import load_questionnaire
 from assessments.models import Assessment
 from assessments.report import build, cache, document, fetcher, pdf
 
-from .factories import answered_assessment
+from ..factories import answered_assessment
 
 ORGANISATION = "Oy Äyskäri Ab – Åland & Co"
 COMMENT = "Tärkeää: <b>ei lihavointia</b> & asiakasraati syksyllä."
@@ -521,18 +520,11 @@ def test_results_page_links_to_the_report_in_its_language(client, completed, lan
 # --- the consultant's download ---------------------------------------------------------------
 
 
-@pytest.fixture
-def consultant(django_user_model):
-    user = django_user_model.objects.create_user("consultant", password="x", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_assessment"))
-    return user
-
-
 @pytest.mark.django_db
 def test_consultant_downloads_in_the_respondents_language_or_the_one_asked(
-    client, media, renders, completed, consultant
+    consultant_client, media, renders, completed
 ):
-    client.force_login(consultant)
+    client = consultant_client
     link = url("fi", "consultant_report", token=completed.token)
     assert link == f"/consultant/reports/{completed.token}.pdf"
     response = client.get(link)
@@ -545,24 +537,21 @@ def test_consultant_downloads_in_the_respondents_language_or_the_one_asked(
 
 
 @pytest.mark.django_db
-def test_superuser_may_download(client, media, renders, completed, django_user_model):
-    admin = django_user_model.objects.create_superuser("boss", password="x")
-    client.force_login(admin)
-    response = client.get(url("fi", "consultant_report", token=completed.token))
+def test_superuser_may_download(superuser_client, media, renders, completed):
+    response = superuser_client.get(url("fi", "consultant_report", token=completed.token))
     assert response.status_code == 200
 
 
 @pytest.mark.django_db
 def test_consultant_download_is_refused_without_the_right(
-    client, media, renders, completed, django_user_model
+    client, outsider_client, media, renders, completed, django_user_model
 ):
     link = url("fi", "consultant_report", token=completed.token)
     anonymous = client.get(link)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(reverse("admin:login"))
 
-    client.force_login(django_user_model.objects.create_user("visitor", password="x"))
-    assert client.get(link).status_code == 302  # not staff: back to the admin login
+    assert outsider_client.get(link).status_code == 302  # not staff: back to the admin login
 
     client.force_login(django_user_model.objects.create_user("clerk", is_staff=True))
     assert client.get(link).status_code == 403  # staff without the view permission
@@ -571,10 +560,9 @@ def test_consultant_download_is_refused_without_the_right(
 
 @pytest.mark.django_db
 def test_consultant_gets_no_report_of_an_unfinished_test(
-    client, media, renders, questionnaire, consultant
+    consultant_client, media, renders, questionnaire
 ):
     unfinished = answered_assessment(questionnaire, mixed_answers, complete=False)
-    client.force_login(consultant)
-    response = client.get(url("fi", "consultant_report", token=unfinished.token))
+    response = consultant_client.get(url("fi", "consultant_report", token=unfinished.token))
     assert response.status_code == 404
     assert renders == []

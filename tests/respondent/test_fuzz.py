@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from assessments import selectors
 from assessments.models import Answer, Assessment
 
-from .factories import answered_assessment
+from ..factories import answered_assessment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from assessments.consultant import exports
 from assessments.models import Assessment
 
-from .factories import answered_assessment
+from ..factories import answered_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -116,12 +116,12 @@ def test_neutralise_leaves_harmless_values_alone():
     assert exports.neutralise("=x") == "'=x"
 
 
-def test_the_admin_exports_the_filtered_list(client, questionnaire, admin_user):
+def test_the_admin_exports_the_filtered_list(superuser_client, questionnaire):
     consenting = answered_assessment(
         questionnaire, organisation="Lupa Oy", email="a@example.com", consent_to_contact=True
     )
     answered_assessment(questionnaire, organisation="Ei lupaa Oy")
-    client.force_login(admin_user)
+    client = superuser_client
 
     url = reverse("admin:assessments_assessment_export", args=["xlsx"])
     response = client.get(url, {"consent_to_contact__exact": "1"})
@@ -132,10 +132,10 @@ def test_the_admin_exports_the_filtered_list(client, questionnaire, admin_user):
     assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [consenting.token]
 
 
-def test_the_admin_exports_the_selected_assessments(client, questionnaire, admin_user):
+def test_the_admin_exports_the_selected_assessments(superuser_client, questionnaire):
     chosen = answered_assessment(questionnaire, organisation="Valittu Oy")
     answered_assessment(questionnaire, organisation="Muu Oy")
-    client.force_login(admin_user)
+    client = superuser_client
 
     response = client.post(
         reverse("admin:assessments_assessment_changelist"),

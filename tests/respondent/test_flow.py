@@ -9,7 +9,7 @@ from assessments.codes import DONT_KNOW
 from assessments.models import Answer, Assessment
 from assessments.respondent.views import SESSION_TOKEN
 
-from .factories import area_post
+from ..factories import area_post
 
 pytestmark = pytest.mark.django_db
 

@@ -25,11 +25,9 @@ from assessments.models import (
 from assessments.report import build
 from assessments.roles import CONSULTANT_PERMISSIONS, CONSULTANTS_GROUP
 
-from .factories import answered_assessment
+from ..factories import answered_assessment
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "a-long-and-unusual-passphrase-42"
 
 
 def admin_url(name, *args, **params):
@@ -41,24 +39,6 @@ def admin_url(name, *args, **params):
 
 def change_url(assessment):
     return admin_url("assessments_assessment_change", assessment.pk)
-
-
-@pytest.fixture
-def consultant():
-    call_command("create_consultant", "kaisa", password=PASSWORD, stdout=StringIO())
-    return get_user_model().objects.get(username="kaisa")
-
-
-@pytest.fixture
-def consultant_client(client, consultant):
-    client.force_login(consultant)
-    return client
-
-
-@pytest.fixture
-def superuser_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 def follow_up_post(client, assessment, **changes):
@@ -115,9 +95,8 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, url):
     assert response["Location"].startswith(admin_url("login"))
 
 
-def test_a_user_who_is_not_staff_is_refused(client, questionnaire):
-    user = get_user_model().objects.create_user("visitor", password=PASSWORD)
-    client.force_login(user)
+def test_a_user_who_is_not_staff_is_refused(outsider_client, questionnaire):
+    client = outsider_client
     for url in (
         admin_url("assessments_assessment_changelist"),
         admin_url("assessments_assessment_dashboard"),

@@ -8,8 +8,10 @@ from assessments.content import FrozenVersionChanged, load_questionnaire
 from assessments.models import (
     Answer,
     Area,
+    AreaLevel,
     Assessment,
     FrozenContentError,
+    MaturityLevel,
     Option,
     Question,
     QuestionnaireVersion,
@@ -45,6 +47,37 @@ def test_a_published_version_with_responses_is_never_changed_in_place(questionna
     version = QuestionnaireVersion.objects.get(pk=questionnaire.pk)
     with pytest.raises(FrozenContentError):
         change(version)
+
+
+BULK_CHANGES = [
+    lambda v: Question.objects.filter(area__version=v).update(weight=3),
+    lambda v: Question.objects.filter(area__version=v).delete(),
+    lambda v: Option.objects.filter(question__area__version=v).update(text_fi="Uusi"),
+    lambda v: Option.objects.filter(question__area__version=v).delete(),
+    lambda v: Area.objects.filter(version=v).update(intro_fi="Uusi johdanto"),
+    lambda v: AreaLevel.objects.filter(area__version=v).update(description_fi="Uusi"),
+    lambda v: MaturityLevel.objects.filter(version=v).delete(),
+    lambda v: v.areas.all().update(name_en="Renamed"),
+    lambda v: QuestionnaireVersion.objects.filter(pk=v.pk).update(title_en="Rewritten"),
+    lambda v: QuestionnaireVersion.objects.filter(pk=v.pk).delete(),
+]
+
+
+@pytest.mark.parametrize("change", BULK_CHANGES)
+def test_bulk_updates_and_deletes_of_frozen_content_are_refused(questionnaire, change):
+    answered_assessment(questionnaire)
+    texts = list(
+        Question.objects.filter(area__version=questionnaire).values_list("text_fi", "weight")
+    )
+    with pytest.raises(FrozenContentError), transaction.atomic():
+        change(questionnaire)
+    after = Question.objects.filter(area__version=questionnaire).values_list("text_fi", "weight")
+    assert list(after) == texts
+
+
+@pytest.mark.parametrize("change", BULK_CHANGES[:-1])
+def test_bulk_changes_of_content_without_responses_go_through(questionnaire, change):
+    change(questionnaire)
 
 
 def test_refreshing_a_frozen_version_from_a_changed_fixture_is_refused(

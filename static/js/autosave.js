@@ -16,6 +16,13 @@
       }).then(function (response) {
         if (status && response.status === 204) {
           status.textContent = form.getAttribute("data-autosave-saved");
+        } else if (status && response.status === 409) {
+          // Completed meanwhile (in another tab): nothing was saved; the results are final.
+          var link = document.createElement("a");
+          link.href = form.getAttribute("data-autosave-results");
+          link.textContent = form.getAttribute("data-autosave-results-label");
+          status.textContent = form.getAttribute("data-autosave-completed") + " ";
+          status.appendChild(link);
         }
       }).catch(function () { /* the next click on Next saves it anyway */ });
     }

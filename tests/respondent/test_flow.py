@@ -28,7 +28,12 @@ def start(client, language="fi"):
 
 
 def take_whole_test(client, questionnaire, language, value_for, background=None):
-    assessment = start(client, language)
+    return take_whole_test_from(
+        client, questionnaire, language, start(client, language), value_for, background
+    )
+
+
+def take_whole_test_from(client, questionnaire, language, assessment, value_for, background=None):
     areas = selectors.areas_with_questions(questionnaire)
     for step in range(1, len(areas) + 1):
         response = client.post(
@@ -344,6 +349,56 @@ def test_a_completed_test_cannot_be_changed_and_points_to_its_results(client, qu
     assert response["Location"] == url("fi", "results", token=assessment.token)
     assessment.refresh_from_db()
     assert assessment.result == before
+
+
+COMPLETED_MESSAGE = {
+    "fi": "Testi on jo valmis, joten vastauksianne ei muutettu.",
+    "en": "This test has already been completed, so your answers were not changed.",
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_a_save_from_a_page_opened_before_completion_is_refused_and_explained(
+    client, questionnaire, language, monkeypatch
+):
+    assessment = start(client, language)
+    stale = Assessment.objects.get(pk=assessment.pk)  # what the old tab's request would load
+    take_whole_test_from(client, questionnaire, language, assessment, lambda q: 3)
+    answers = selectors.answer_values(assessment)
+    # The request read the assessment just before another request completed it.
+    monkeypatch.setattr("assessments.respondent.views._assessment", lambda token: stale)
+
+    response = client.post(
+        url(language, "area", token=assessment.token, step=1),
+        area_post(questionnaire, 1, lambda q: 5),
+    )
+    monkeypatch.undo()
+
+    assert response["Location"] == url(language, "results", token=assessment.token)
+    assert COMPLETED_MESSAGE[language] in client.get(response["Location"]).content.decode()
+    assert selectors.answer_values(assessment) == answers
+
+
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_after_completion_pages_explain_that_nothing_changed(client, questionnaire, language):
+    assessment = take_whole_test(client, questionnaire, language, lambda q: 3)
+    answers = selectors.answer_values(assessment)
+
+    autosave = client.post(
+        url(language, "area", token=assessment.token, step=2),
+        area_post(questionnaire, 2, lambda q: 1, autosave="1"),
+    )
+    background = client.post(
+        url(language, "background", token=assessment.token),
+        {"organisation": "Myöhässä Oy"},
+        follow=True,
+    )
+
+    assert autosave.status_code == 409
+    assert COMPLETED_MESSAGE[language] in background.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.organisation == ""
+    assert selectors.answer_values(assessment) == answers
 
 
 def test_unfinished_results_redirect_to_the_test(client, questionnaire):

@@ -32,6 +32,11 @@ NOISE = [
 ]
 
 
+def _check(response, url: str) -> None:
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
@@ -76,7 +81,7 @@ def main() -> None:
                 path = reverse("assessments:results", kwargs={"token": assessment.token})
             url = prefix + path
             response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
+            _check(response, url)
             name = f"results-{assessment.pk}-{prefix.strip('/') or 'fi'}.html"
             (args.out / name).write_text(clean(response.content))
 
@@ -89,7 +94,7 @@ def main() -> None:
         with translation.override("fi"):
             url = reverse("admin:assessments_assessment_export", args=[file_format])
         response = client.get(url + "?o=1.2")
-        assert response.status_code == 200, (url, response.status_code)
+        _check(response, url)
         if file_format == "csv":
             (args.out / "export.csv").write_bytes(response.content)
         else:
@@ -103,7 +108,7 @@ def main() -> None:
     for assessment in completed[:PDF_SAMPLE]:
         url = f"/en/consultant/reports/{assessment.token}.pdf"
         response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
+        _check(response, url)
         reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
         text = "\n".join(page.extract_text() for page in reader.pages)
         (args.out / f"report-{assessment.pk}-en.txt").write_text(text)

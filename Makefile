@@ -32,10 +32,13 @@ run: $(VENV)/.installed-run
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Style, security lint, the layers' import contracts (pyproject.toml [tool.importlinter]) and types.
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive assessments cxmaturity scripts
+	$(BIN)/lint-imports --no-cache
+	DEBUG=1 $(BIN)/mypy
 
 # The browser tests' own tools, axe-core and the Nu Html Checker, pinned in package-lock.json.
 # --ignore-scripts: vnu-jar's install script would download a Java of its own; the machine's is used.

@@ -15,10 +15,19 @@ from typing import Any
 
 import yaml
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import scoring
-from .models import Area, AreaLevel, MaturityLevel, Option, Question, QuestionnaireVersion
+from .models import (
+    AREA_CODE_VALIDATOR,
+    Area,
+    AreaLevel,
+    MaturityLevel,
+    Option,
+    Question,
+    QuestionnaireVersion,
+)
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "questionnaire.yaml"
 LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
@@ -91,6 +100,10 @@ def validate(data: Any) -> None:
         code = area.get("code")
         if not isinstance(code, str) or code in area_codes:
             raise ContentError(f"area code {code!r} is missing or repeated")
+        try:
+            AREA_CODE_VALIDATOR(code)
+        except ValidationError as exc:
+            raise ContentError(f"area code {code!r}: {' '.join(exc.messages)}") from exc
         area_codes.add(code)
         _texts(area.get("name"), f"area {code} name")
         _texts(area.get("intro"), f"area {code} intro")

@@ -9,10 +9,11 @@ scored by the scoring module exactly as a real one. Rows are written with bulk i
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -124,7 +125,10 @@ def _explicit_timestamps() -> Iterator[None]:
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
-def _pick(rng: random.Random, weights: dict) -> str:
+_Choice = TypeVar("_Choice")
+
+
+def _pick(rng: random.Random, weights: Mapping[_Choice, float]) -> _Choice:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 

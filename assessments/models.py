@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,7 +50,7 @@ class FrozenContentError(ValidationError):
         )
 
 
-class QuestionnaireVersionQuerySet(models.QuerySet):
+class QuestionnaireVersionQuerySet(models.QuerySet["QuestionnaireVersion"]):
     def published(self) -> QuestionnaireVersionQuerySet:
         return self.filter(status=QuestionnaireVersion.Status.PUBLISHED)
 
@@ -73,6 +74,10 @@ class QuestionnaireVersionQuerySet(models.QuerySet):
         return super().delete()
 
 
+if TYPE_CHECKING:
+    QuestionnaireVersionManager = models.Manager.from_queryset(QuestionnaireVersionQuerySet)
+
+
 class QuestionnaireVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -92,7 +97,10 @@ class QuestionnaireVersion(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = QuestionnaireVersionQuerySet.as_manager()
+    objects: ClassVar[QuestionnaireVersionManager[QuestionnaireVersion]] = (
+        QuestionnaireVersionQuerySet.as_manager()
+    )
+    _default_manager: ClassVar[QuestionnaireVersionManager[QuestionnaireVersion]]
 
     class Meta:
         verbose_name = _("questionnaire version")
@@ -108,14 +116,14 @@ class QuestionnaireVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.label} ({self.get_status_display()})"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk:
             stored = type(self).objects.filter(pk=self.pk).first()
             if stored is not None and stored.is_frozen and _differs(stored, self):
                 raise FrozenContentError()
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if self.is_frozen:
             raise FrozenContentError()
         return super().delete(*args, **kwargs)
@@ -150,7 +158,10 @@ def _differs(stored: models.Model, current: models.Model) -> bool:
     )
 
 
-class VersionedContentQuerySet(models.QuerySet):
+_ContentT = TypeVar("_ContentT", bound="VersionedContent")
+
+
+class VersionedContentQuerySet(models.QuerySet[_ContentT]):
     """Bulk updates and deletes refuse frozen content, as single saves and deletes do."""
 
     def update(self, **kwargs: object) -> int:
@@ -160,6 +171,10 @@ class VersionedContentQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         _refuse_if_any_frozen(self, self.model.VERSION_PATH)
         return super().delete()
+
+
+if TYPE_CHECKING:
+    VersionedContentManager = models.Manager.from_queryset(VersionedContentQuerySet)
 
 
 class VersionedContent(models.Model):
@@ -173,11 +188,11 @@ class VersionedContent(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self._refuse_if_frozen()
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         self._refuse_if_frozen()
         return super().delete(*args, **kwargs)
 
@@ -211,6 +226,9 @@ class MaturityLevel(VersionedContent):
     name = models.CharField(_("name"), max_length=60)
     description = models.TextField(_("description"))
 
+    objects: ClassVar[VersionedContentManager[MaturityLevel]]
+    _default_manager: ClassVar[VersionedContentManager[MaturityLevel]]
+
     class Meta:
         verbose_name = _("maturity level")
         verbose_name_plural = _("maturity levels")
@@ -235,6 +253,9 @@ class Area(VersionedContent):
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=120)
     intro = models.TextField(_("introduction"), blank=True)
+
+    objects: ClassVar[VersionedContentManager[Area]]
+    _default_manager: ClassVar[VersionedContentManager[Area]]
 
     class Meta:
         verbose_name = _("area")
@@ -263,6 +284,9 @@ class AreaLevel(VersionedContent):
     recommendations = models.TextField(
         _("recommendations"), help_text=_("One concrete action per line.")
     )
+
+    objects: ClassVar[VersionedContentManager[AreaLevel]]
+    _default_manager: ClassVar[VersionedContentManager[AreaLevel]]
 
     class Meta:
         verbose_name = _("area level text")
@@ -298,6 +322,9 @@ class Question(VersionedContent):
     theme = models.CharField(_("theme"), max_length=200, blank=True)
     source = models.CharField(_("source texts"), max_length=100, blank=True)
 
+    objects: ClassVar[VersionedContentManager[Question]]
+    _default_manager: ClassVar[VersionedContentManager[Question]]
+
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
@@ -327,6 +354,9 @@ class Option(VersionedContent):
     value = models.PositiveSmallIntegerField(_("value"), validators=VALUE_VALIDATORS)
     text = models.TextField(_("text"))
 
+    objects: ClassVar[VersionedContentManager[Option]]
+    _default_manager: ClassVar[VersionedContentManager[Option]]
+
     class Meta:
         verbose_name = _("answer option")
         verbose_name_plural = _("answer options")
@@ -353,7 +383,7 @@ def new_token() -> str:
 TOKEN_SELECTOR_LENGTH = 8
 
 
-class AssessmentQuerySet(models.QuerySet):
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def by_token(self, token: str) -> Assessment | None:
         """The assessment whose private token this is, compared in constant time.
 
@@ -569,11 +599,11 @@ class Answer(models.Model):
 
     @property
     def value(self) -> int | None:
-        return self.option.value if self.option_id else None
+        return self.option.value if self.option_id and self.option else None
 
     def clean(self) -> None:
         super().clean()
-        if self.option_id and self.option.question_id != self.question_id:
+        if self.option_id and self.option and self.option.question_id != self.question_id:
             raise ValidationError({"option": _("This option belongs to another question.")})
         if self.question.area.version_id != self.assessment.version_id:
             raise ValidationError(
@@ -581,7 +611,7 @@ class Answer(models.Model):
             )
 
 
-class AreaCommentQuerySet(models.QuerySet):
+class AreaCommentQuerySet(models.QuerySet["AreaComment"]):
     def texts_by_area(self, assessment: Assessment) -> dict[int, str]:
         """Area id → the consultant's comment on that area of this assessment."""
         return dict(self.filter(assessment=assessment).values_list("area_id", "text"))

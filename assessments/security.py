@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest, *args) -> str:
+def client_ip(request: HttpRequest, *args: object) -> str:
     """The address that rate limits and lockouts count against.
 
     Behind TRUSTED_PROXY_COUNT proxies the client is the entry that many places from the right of

@@ -116,6 +116,17 @@ class AreaStatistics:
     questions: tuple[QuestionStatistics, ...]
 
 
+def _complete_row(response: Response, question_codes: Sequence[str]) -> list[float] | None:
+    """The response's values in question order; None if any question has no value."""
+    row: list[float] = []
+    for question in question_codes:
+        value = response.get(question)
+        if value is None:
+            return None
+        row.append(float(value))
+    return row
+
+
 def area_statistics(
     code: str, question_codes: Sequence[str], responses: Iterable[Response]
 ) -> AreaStatistics:
@@ -126,9 +137,9 @@ def area_statistics(
     }
     # Listwise: alpha and the correlations need a value for every item of a respondent.
     complete = [
-        [float(response[question]) for question in question_codes]
+        row
         for response in responses
-        if all(response.get(question) is not None for question in question_codes)
+        if (row := _complete_row(response, question_codes)) is not None
     ]
     correlations = corrected_item_total_correlations(complete) or [None] * len(question_codes)
     return AreaStatistics(

@@ -7,6 +7,8 @@ old assessments keep pointing at the exact version they were scored on.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -18,7 +20,7 @@ from .models import Area, AreaLevel, MaturityLevel, Option, Question, Questionna
 COPY_SUFFIX = "-draft"
 
 
-def _copy_fields(instance: Model, **changes) -> dict:
+def _copy_fields(instance: Model, **changes: Any) -> dict[str, Any]:
     """Every stored value of `instance` (all languages) except its key, with `changes` applied."""
     values = {
         field.attname: getattr(instance, field.attname)
@@ -33,6 +35,8 @@ def free_copy_label(label: str) -> str:
     """A label for a copy of `label` that no version has yet: "v1-draft", "v1-draft-2", …"""
     base = f"{label}{COPY_SUFFIX}"
     max_length = QuestionnaireVersion._meta.get_field("label").max_length
+    if max_length is None:
+        raise TypeError("QuestionnaireVersion.label must have a max_length")
     candidate, number = base[:max_length], 1
     while QuestionnaireVersion.objects.filter(label=candidate).exists():
         number += 1

@@ -110,6 +110,9 @@ def test_a_changed_fixture_refreshes_a_version_without_responses(questionnaire, 
         lambda d: d["areas"][2]["questions"][0].update(weight=7),
         lambda d: d["areas"][2]["questions"][1].update(code=d["areas"][2]["questions"][0]["code"]),
         lambda d: d["areas"][0]["levels"][0]["recommendations"]["en"].pop(),
+        # Stored results are keyed by area code: it must work as a JSON key in lookups.
+        lambda d: d["areas"][0].update(code="2"),
+        lambda d: d["areas"][0].update(code="service__promise"),
     ],
 )
 def test_a_broken_fixture_is_refused_whole(questionnaire_data, breakage):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, Max, QuerySet
+from django.db.models import Count, IntegerField, Max
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import result_format, scoring, statistics
-from ..models import Answer, Assessment, Question, QuestionnaireVersion
+from ..models import Answer, Assessment, AssessmentQuerySet, Question, QuestionnaireVersion
 from .workspace import ContentLabels
 
 WEEKS = 12
@@ -101,7 +101,7 @@ def week_start(day: date) -> date:
 
 
 def completed_per_week(
-    assessments: QuerySet[Assessment], now: datetime | None = None
+    assessments: AssessmentQuerySet, now: datetime | None = None
 ) -> list[tuple[date, int]]:
     """(Monday, completed tests that week) for the last WEEKS weeks, this week last."""
     today = timezone.localdate(now)
@@ -121,7 +121,7 @@ def completed_per_week(
     return sorted(weeks.items())
 
 
-def level_counts(assessments: QuerySet[Assessment], path: str) -> dict[int | None, int]:
+def level_counts(assessments: AssessmentQuerySet, path: str) -> dict[int | None, int]:
     """Completed assessments by the level at `path` of the stored result (None: no level)."""
     rows = (
         assessments.completed()
@@ -159,7 +159,7 @@ class MethodStatistics:
 
 
 def method_statistics(
-    version: QuestionnaireVersion, assessments: QuerySet[Assessment]
+    version: QuestionnaireVersion, assessments: AssessmentQuerySet
 ) -> MethodStatistics | None:
     """Per area of `version`: alpha, and each question's don't-know rate and item–total
     correlation; None until MIN_ASSESSMENTS_FOR_STATISTICS assessments are completed on it."""
@@ -231,7 +231,7 @@ def _level_data(counts: dict[int | None, int]) -> list[tuple[str, int]]:
     return [(str(level), counts.get(level, 0)) for level in scoring.LEVELS]
 
 
-def build_dashboard(assessments: QuerySet[Assessment], now: datetime | None = None) -> Dashboard:
+def build_dashboard(assessments: AssessmentQuerySet, now: datetime | None = None) -> Dashboard:
     """Every figure of the dashboard over `assessments` (e.g. all, or real ones only)."""
     labels = ContentLabels.load()
     completed = assessments.completed()
@@ -265,7 +265,7 @@ def build_dashboard(assessments: QuerySet[Assessment], now: datetime | None = No
     )
 
 
-def cached_dashboard(assessments: QuerySet[Assessment], variant: str = "") -> Dashboard:
+def cached_dashboard(assessments: AssessmentQuerySet, variant: str = "") -> Dashboard:
     """build_dashboard, served from the cache while no assessment has been added, changed or
     deleted since (the count and the latest change, one cheap query, tell)."""
     fingerprint = assessments.aggregate(count=Count("pk"), changed=Max("updated_at"))
@@ -281,4 +281,7 @@ def cached_dashboard(assessments: QuerySet[Assessment], variant: str = "") -> Da
             timezone.localdate().isoformat(),
         )
     )
-    return cache.get_or_set(key, lambda: build_dashboard(assessments), CACHE_SECONDS)
+    dashboard = cache.get_or_set(key, lambda: build_dashboard(assessments), CACHE_SECONDS)
+    if not isinstance(dashboard, Dashboard):
+        raise TypeError(f"the cache holds no dashboard under {key!r}")
+    return dashboard

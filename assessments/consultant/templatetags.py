@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django import template
+from django.contrib.admin.helpers import InlineAdminForm
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Max, Min
 from django.utils import formats, timezone
@@ -108,3 +110,11 @@ def can_use_workspace(context: template.Context) -> bool:
     """Whether the signed-in user sees the workspace's own menu (dashboard, assessments)."""
     request = context.get("request")
     return bool(request and request.user.has_perm(roles.VIEW_ASSESSMENT))
+
+
+@register.filter
+def in_area_order(inline_admin_formset: Iterable[InlineAdminForm]) -> list[InlineAdminForm]:
+    """The comment inline's forms in the areas' order, without the blank form that the admin's
+    script would copy ("add another"): every area already has its box."""
+    forms = [form for form in inline_admin_formset if "__prefix__" not in (form.form.prefix or "")]
+    return sorted(forms, key=lambda form: getattr(form.form, "area_number", 0))

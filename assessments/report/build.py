@@ -166,7 +166,9 @@ def build_report(assessment: Assessment) -> Report:
             if area_result.level and area_result.level < max(scoring.LEVELS)
             else None
         )
-        text = level_texts.get((area.pk, area_result.level))
+        text = (
+            level_texts.get((area.pk, area_result.level)) if area_result.level is not None else None
+        )
         next_text = level_texts.get((area.pk, next_number)) if next_number else None
         area_views.append(
             AreaView(

@@ -44,7 +44,9 @@ def cached_report(assessment: Assessment, language: str) -> File:
     """The report as an open storage file, rendered and stored only if not cached yet."""
     name = cache_name(assessment, language)
     if not default_storage.exists(name):
-        stored = default_storage.save(name, ContentFile(pdf.render_report_pdf(assessment, language)))
+        stored = default_storage.save(
+            name, ContentFile(pdf.render_report_pdf(assessment, language))
+        )
         if stored != name:
             # Another request stored the same report in the meantime; keep one copy.
             default_storage.delete(stored)
@@ -80,4 +82,7 @@ def _forget_on_erasure(
     assessment: Assessment | None = None,
     **kwargs: Any,
 ) -> None:
-    forget_reports(instance or assessment)
+    erased = instance or assessment
+    if erased is None:
+        raise TypeError("the signal named no assessment")
+    forget_reports(erased)

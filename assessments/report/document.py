@@ -42,10 +42,17 @@ class Summary:
     areas_without_level: list[build.AreaView]
 
 
+def _levelled_score(area: build.AreaView) -> float:
+    """The score of an area that has a level and a score (summarise compares only those)."""
+    if area.score is None:
+        raise ValueError(f"area {area.code} has no score")
+    return area.score
+
+
 def summarise(report: build.Report) -> Summary:
     levelled = [area for area in report.areas if area.level and area.score is not None]
-    strongest = max(levelled, key=lambda a: a.score, default=None)
-    weakest = min(levelled, key=lambda a: a.score, default=None)
+    strongest = max(levelled, key=_levelled_score, default=None)
+    weakest = min(levelled, key=_levelled_score, default=None)
     band_level = None
     if report.overall_score is not None and report.overall_level is not None:
         band_number = scoring.level_for_score(report.overall_score)
@@ -53,7 +60,8 @@ def summarise(report: build.Report) -> Summary:
     return Summary(
         strongest=strongest,
         weakest=weakest,
-        all_same_level=len(levelled) > 1 and len({a.level.number for a in levelled}) == 1,
+        all_same_level=len(levelled) > 1
+        and len({a.level.number for a in levelled if a.level}) == 1,
         band_level=band_level,
         capped=report.is_capped,
         areas_without_level=[area for area in report.areas if not area.level],

@@ -48,6 +48,8 @@ _parsed = threading.local()
 def _stylesheet() -> _ParsedStylesheet:
     """The report stylesheet with its fonts, parsed once per thread and again when it changes."""
     path = finders.find(STYLESHEET)
+    if path is None:
+        raise FileNotFoundError(f"the static file {STYLESHEET} was not found")
     source = (path, Path(path).stat().st_mtime)
     cached: _ParsedStylesheet | None = getattr(_parsed, "stylesheet", None)
     if cached is None or cached.source != source:

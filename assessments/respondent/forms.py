@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
@@ -11,6 +13,14 @@ from ..codes import DONT_KNOW
 from ..models import Area, Assessment, Option, Question
 from ..services import BACKGROUND_FIELDS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    # The mixin is used only with Django forms; type-check it as one.
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
 QUESTION_REQUIRED = _('Choose the option that best describes your organisation, or "Don\'t know".')
 QUESTION_INVALID = _("That answer is not one of this question's options. Choose again.")
 UNEXPECTED_DATA = _("The form contained unexpected data. Please reload the page and try again.")
@@ -19,16 +29,23 @@ UNEXPECTED_DATA = _("The form contained unexpected data. Please reload the page 
 NAVIGATION_KEYS = frozenset({"csrfmiddlewaretoken", "next", "back", "finish", "autosave"})
 
 
-class StrictFormMixin:
+class StrictFormMixin(_FormBase):
     """Refuses a POST that carries keys the form does not know: a sign of tampering."""
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         if self.is_bound:
             unexpected = set(self.data) - set(self.fields) - NAVIGATION_KEYS
             if unexpected:
                 raise forms.ValidationError(UNEXPECTED_DATA, code="unexpected")
         return cleaned
+
+
+class QuestionField(forms.ChoiceField):
+    """One question's radio group; the template reads its number and the "don't know" value."""
+
+    number: int
+    dont_know: str
 
 
 class AreaAnswersForm(StrictFormMixin, forms.Form):
@@ -40,12 +57,12 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
 
     def __init__(
         self,
-        *args,
+        *args: Any,
         area: Area,
         first_number: int = 1,
         saved: dict[int, str] | None = None,
         partial: bool = False,
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.area = area
@@ -54,10 +71,12 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
         for number, question in enumerate(area.questions.all(), start=first_number):
             name = f"q_{question.code}"
             self.questions[name] = question
-            choices = [(str(option.pk), option.text) for option in question.options.all()]
+            choices: list[tuple[str, StrOrPromise]] = [
+                (str(option.pk), option.text) for option in question.options.all()
+            ]
             self.options.update({str(option.pk): option for option in question.options.all()})
             choices.append((DONT_KNOW, _("Don't know")))
-            field = forms.ChoiceField(
+            field = QuestionField(
                 label=question.text,
                 choices=choices,
                 widget=forms.RadioSelect,
@@ -104,12 +123,14 @@ class BackgroundForm(StrictFormMixin, forms.ModelForm):
             "email": _("Optional. Give it only if you want us to contact you."),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("industry", "size", "role"):
-            self.fields[name].choices = [("", _("Choose (optional)"))] + list(
-                self.fields[name].choices
-            )[1:]
+            field = cast(forms.ChoiceField, self.fields[name])
+            # django-stubs types the getter like the setter (which also takes a Choices class or
+            # a callable); the getter returns the normalised list.
+            choices = list(field.choices)  # type: ignore[arg-type]
+            field.choices = [("", _("Choose (optional)"))] + choices[1:]
         self.fields["consent_to_contact"].help_text = format_html(
             '<a href="{}">{}</a>', reverse("assessments:privacy"), _("Read the privacy notice")
         )

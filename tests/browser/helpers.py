@@ -176,8 +176,9 @@ def assert_results_show_levels(page: Page, plan: Plan) -> None:
     if plan.overall_level is not None:
         overall = t(
             language,
-            "Overall level %(number)s/5: %(name)s",
+            "Overall level %(number)s/%(top)s: %(name)s",
             number=plan.overall_level,
+            top=max(scoring.LEVELS),
             name=plan.level_names[plan.overall_level],
         )
         expect(page.get_by_text(overall, exact=True)).to_be_visible()

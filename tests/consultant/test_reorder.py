@@ -62,9 +62,9 @@ def test_the_area_level_filter_finds_older_results_by_area_code(consultant_clien
 
 
 def test_the_export_puts_each_area_in_its_own_columns(consultant_client, versions):
-    url = reverse("admin:assessments_assessment_export", args=["csv"])
+    with translation.override("fi"):  # the admin at /admin/, and so the export, in Finnish
+        url = reverse("admin:assessments_assessment_export", args=["csv"])
     text = consultant_client.get(url).content.decode("utf-8-sig")
-    # The admin at /admin/ is in Finnish, and so are the export's headers.
     rows = {row["Organisaatio"]: row for row in csv.DictReader(io.StringIO(text))}
     old_row = rows["Vanha"]
     level = {code: old_row[f"{code}: taso"] for code in OLD_VALUES}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from modeltranslation.admin import (
     TranslationAdmin,
@@ -18,6 +19,10 @@ class AreaLevelInline(FrozenContentInline, TranslationStackedInline):
     model = AreaLevel
     fields = ("level", "description", "recommendations")
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AreaLevel]:
+        # Each row's heading names its area.
+        return super().get_queryset(request).select_related("area")
 
 
 class QuestionInline(FrozenContentInline, TranslationTabularInline):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.contrib import admin
@@ -35,12 +35,22 @@ from .filters import (
 )
 from .tools import AssessmentToolsMixin
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 RESPONDENT_FIELDS = ("organisation", "role", "industry", "size", "email", "consent_to_contact")
 TEST_FIELDS = ("started", "completed", "test_progress", "version", "language", "is_demo", "links")
 FOLLOW_UP_FIELDS = ("follow_up_status", "consultant", "next_contact_on", "internal_notes")
 TEST_FIELDSET = _("Test")
 
 _LABELS = "_cx_content_labels"
+
+
+class _AssessmentAnnotations(TypedDict):
+    """What AssessmentAdmin.get_queryset adds to each assessment."""
+
+    overall_level_value: int | None
+    area_count: int  # a published version has areas
 
 
 def content_labels(request: HttpRequest) -> workspace.ContentLabels:
@@ -68,20 +78,22 @@ def _level_cell(level: int | None, name: str, *, with_name: bool) -> str:
 def _area_column(area: workspace.AreaLabel, labels: workspace.ContentLabels) -> Callable[..., str]:
     """The level in one area of the current version, found in any result by the area's code."""
 
+    @admin.display(
+        description=format_html(
+            '<abbr title="{}">{}</abbr>',
+            area.name,
+            gettext("Area %(number)d") % {"number": area.number},
+        )
+    )
     def column(assessment: Assessment) -> str:
         level = workspace.area_levels(assessment).get(area.code)
         return _level_cell(level, labels.level_name(assessment.version_id, level), with_name=False)
 
     column.__name__ = f"area_{area.code}"
-    column.short_description = format_html(  # type: ignore[attr-defined]
-        '<abbr title="{}">{}</abbr>',
-        area.name,
-        gettext("Area %(number)d") % {"number": area.number},
-    )
     return column
 
 
-class FollowUpForm(forms.ModelForm):  # type: ignore[type-arg]
+class FollowUpForm(forms.ModelForm):
     class Meta:
         model = Assessment
         fields = FOLLOW_UP_FIELDS
@@ -212,8 +224,8 @@ class AssessmentAdmin(AssessmentToolsMixin):
         return _short_datetime(assessment.completed_at) if assessment.completed_at else "–"
 
     @admin.display(description=_("test"))
-    def test_progress(self, assessment: Assessment) -> str:
-        return workspace.progress(assessment, assessment.area_count)  # type: ignore[attr-defined]
+    def test_progress(self, assessment: WithAnnotations[Assessment, _AssessmentAnnotations]) -> str:
+        return workspace.progress(assessment, assessment.area_count)
 
     @admin.display(description=_("links"))
     def links(self, assessment: Assessment) -> str:

@@ -3,7 +3,7 @@ the PDF report: an inline with one text box per area of the assessment's version
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -15,35 +15,37 @@ from ... import roles
 from ...models import Area, AreaComment, Assessment
 
 
-class AreaCommentForm(forms.ModelForm):  # type: ignore[type-arg]
+class AreaCommentForm(forms.ModelForm):
     class Meta:
         model = AreaComment
         fields = ("area", "text")
         widgets = {"area": forms.HiddenInput, "text": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {
-            "text": _(
-                "Printed in this area's section of the PDF report, after the automatic "
-                "recommendations. Leave empty for no comment."
-            )
-        }
 
     def __init__(self, *args: Any, areas: dict[int, tuple[int, Area]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
-            pk__in=list(areas)
-        )
+        area_field = cast(forms.ModelChoiceField, self.fields["area"])
+        area_field.queryset = Area.objects.filter(pk__in=list(areas))
         # Empty means "no comment": an empty existing comment is deleted by the formset.
         self.fields["text"].required = False
         area_id = self.instance.area_id if self.instance.pk else self.initial.get("area")
+        # The inline's template lists the boxes in the areas' order, each labelled by its area.
+        self.area_number = 0
         if area_id in areas:
-            number, area = areas[area_id]
-            self.fields["text"].label = f"{number}. {area.name}"
+            self.area_number, area = areas[area_id]
+            self.fields["text"].label = f"{self.area_number}. {area.name}"
 
 
-class AreaCommentFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
-    """Written comments first, then an empty box for every area that has none."""
+class AreaCommentFormSet(BaseInlineFormSet):
+    """A box for every area: the written comments, and an empty one for each other area."""
 
-    def __init__(self, *args: Any, instance: Assessment | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        instance: Assessment | None = None,
+        **kwargs: Any,
+    ) -> None:
         areas = list(instance.version.areas.order_by("order")) if instance else []
         numbered = {area.pk: (number, area) for number, area in enumerate(areas, start=1)}
         commented = set(
@@ -51,19 +53,22 @@ class AreaCommentFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
         )
         kwargs["initial"] = [{"area": area.pk} for area in areas if area.pk not in commented]
         kwargs["form_kwargs"] = {**kwargs.get("form_kwargs", {}), "areas": numbered}
-        super().__init__(*args, instance=instance, **kwargs)
+        super().__init__(data, files, instance=instance, **kwargs)
 
-    def save_existing(self, form: forms.ModelForm, obj: AreaComment, commit: bool = True) -> Any:  # type: ignore[type-arg]
+    def save_existing(
+        self, form: forms.ModelForm[AreaComment], obj: AreaComment, commit: bool = True
+    ) -> Any:
         if not obj.text.strip():
             obj.delete()
             return obj
         return super().save_existing(form, obj, commit)
 
 
-class AreaCommentInline(admin.StackedInline):  # type: ignore[type-arg]
+class AreaCommentInline(admin.StackedInline):
     model = AreaComment
     form = AreaCommentForm
     formset = AreaCommentFormSet
+    template = "admin/assessments/assessment/area_comments.html"
     fields = ("area", "text")
     can_delete = False
     verbose_name_plural = _("Consultant's comments per area")

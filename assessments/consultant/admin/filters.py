@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.admin import ModelAdmin, SimpleListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ... import result_format
-from ...models import Assessment
+from ...models import Assessment, AssessmentQuerySet
 from ..workspace import AreaLabel
 
 Lookups = list[tuple[str, Any]]
@@ -26,7 +27,7 @@ class PeriodFilter(SimpleListFilter):
     title = _("period")
     parameter_name = "period"
 
-    def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> Lookups:  # type: ignore[type-arg]
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin[Assessment]) -> Lookups:
         return [
             ("today", _("Today")),
             ("week", _("This week")),
@@ -68,22 +69,22 @@ class TestStatusFilter(SimpleListFilter):
     title = _("test")
     parameter_name = "test"
 
-    def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> Lookups:  # type: ignore[type-arg]
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin[Assessment]) -> Lookups:
         return [
             ("completed", _("Completed")),
             ("in_progress", _("In progress")),
             ("abandoned", _("Abandoned")),
         ]
 
-    def queryset(
-        self, request: HttpRequest, queryset: QuerySet[Assessment]
-    ) -> QuerySet[Assessment]:
+    def queryset(  # type: ignore[override]
+        self, request: HttpRequest, queryset: AssessmentQuerySet
+    ) -> AssessmentQuerySet:
         if self.value() == "completed":
-            return queryset.completed()  # type: ignore[attr-defined]
+            return queryset.completed()
         if self.value() == "in_progress":
-            return queryset.still_answering()  # type: ignore[attr-defined]
+            return queryset.still_answering()
         if self.value() == "abandoned":
-            return queryset.abandoned()  # type: ignore[attr-defined]
+            return queryset.abandoned()
         return queryset
 
 
@@ -91,13 +92,15 @@ class AssignedFilter(SimpleListFilter):
     title = _("assigned consultant")
     parameter_name = "assigned"
 
-    def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> Lookups:  # type: ignore[type-arg]
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin[Assessment]) -> Lookups:
         return [("me", _("Me")), ("nobody", _("Nobody"))]
 
     def queryset(
         self, request: HttpRequest, queryset: QuerySet[Assessment]
     ) -> QuerySet[Assessment]:
         if self.value() == "me":
+            if not request.user.is_authenticated:  # the admin admits signed-in staff only
+                raise PermissionDenied
             return queryset.filter(consultant=request.user)
         if self.value() == "nobody":
             return queryset.filter(consultant__isnull=True)
@@ -114,14 +117,14 @@ class LevelFilter(SimpleListFilter):
         request: HttpRequest,
         params: dict[str, Any],
         model: type[Assessment],
-        model_admin: ModelAdmin,  # type: ignore[type-arg]
+        model_admin: ModelAdmin[Assessment],
         *,
         level_names: Mapping[int, str],
     ) -> None:
         self.level_names = level_names
         super().__init__(request, params, model, model_admin)
 
-    def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> Lookups:  # type: ignore[type-arg]
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin[Assessment]) -> Lookups:
         return [(str(level), f"{level} {name}") for level, name in sorted(self.level_names.items())]
 
     def queryset(

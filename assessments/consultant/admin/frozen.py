@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
-from django.db.models import Model
 from django.http import HttpRequest
 
-from ...models import QuestionnaireVersion
+from ...models import QuestionnaireVersion, VersionedContent
 
 _FROZEN_VERSIONS = "_cx_frozen_version_ids"
 
@@ -22,21 +21,21 @@ def frozen_version_ids(request: HttpRequest) -> frozenset[int]:
     return ids
 
 
-def version_id(obj: Model) -> int:
+def version_id(obj: QuestionnaireVersion | VersionedContent) -> int:
     """The questionnaire version that a version or a piece of its content belongs to."""
     if isinstance(obj, QuestionnaireVersion):
         return obj.pk
-    *path, last = obj.VERSION_PATH.split("__")  # type: ignore[attr-defined]
+    *path, last = obj.VERSION_PATH.split("__")
     for step in path:
         obj = getattr(obj, step)
     return getattr(obj, f"{last}_id")
 
 
-def is_frozen(request: HttpRequest, obj: Model | None) -> bool:
+def is_frozen(request: HttpRequest, obj: QuestionnaireVersion | VersionedContent | None) -> bool:
     return obj is not None and version_id(obj) in frozen_version_ids(request)
 
 
-class FrozenContentAdmin(BaseModelAdmin):  # type: ignore[type-arg]
+class FrozenContentAdmin(BaseModelAdmin):
     """Change and delete only while the object's version is not frozen."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -46,7 +45,7 @@ class FrozenContentAdmin(BaseModelAdmin):  # type: ignore[type-arg]
         return super().has_delete_permission(request, obj) and not is_frozen(request, obj)
 
 
-class FrozenContentInline(FrozenContentAdmin, InlineModelAdmin):  # type: ignore[type-arg]
+class FrozenContentInline(FrozenContentAdmin, InlineModelAdmin):
     """An inline's `obj` is its parent: rows are added only while the parent's version is open."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

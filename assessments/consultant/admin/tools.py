@@ -26,7 +26,7 @@ def _export_response(assessments: QuerySet[Assessment], file_format: str) -> Htt
     return response
 
 
-class AssessmentToolsMixin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AssessmentToolsMixin(admin.ModelAdmin):
     actions = ("export_csv", "export_xlsx")
 
     @admin.action(description=_("Export the selected assessments to CSV"), permissions=["view"])

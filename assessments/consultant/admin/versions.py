@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -14,6 +16,15 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from ... import roles, versioning
 from ...models import Area, MaturityLevel, QuestionnaireVersion
 from .frozen import FrozenContentAdmin, FrozenContentInline
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _VersionAnnotations(TypedDict):
+    """What get_queryset adds to each version."""
+
+    assessment_count: int
 
 
 class MaturityLevelInline(FrozenContentInline, TranslationTabularInline):
@@ -46,8 +57,10 @@ class QuestionnaireVersionAdmin(FrozenContentAdmin, TranslationAdmin):
         return False
 
     @admin.display(description=_("assessments"), ordering="assessment_count")
-    def assessment_count(self, version: QuestionnaireVersion) -> int:
-        return version.assessment_count  # type: ignore[attr-defined]
+    def assessment_count(
+        self, version: WithAnnotations[QuestionnaireVersion, _VersionAnnotations]
+    ) -> int:
+        return version.assessment_count
 
     @admin.display(description=_("used for new tests"), boolean=True)
     def is_current(self, version: QuestionnaireVersion) -> bool:

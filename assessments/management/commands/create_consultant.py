@@ -1,12 +1,13 @@
 import getpass
 import secrets
 import sys
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from assessments.roles import CONSULTANTS_GROUP
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         "--random-password (or without a terminal), generated and printed once."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--email", default="")
         parser.add_argument("--first-name", default="")
@@ -31,8 +32,16 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, username, email, first_name, last_name, password, random_password, **options
-    ):
+        self,
+        *args: Any,
+        username: str,
+        email: str,
+        first_name: str,
+        last_name: str,
+        password: str | None,
+        random_password: bool,
+        **options: Any,
+    ) -> None:
         users = get_user_model().objects
         if users.filter(username=username).exists():
             raise CommandError(f"A user called {username!r} already exists.")

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.content import (
     DEFAULT_FIXTURE,
@@ -14,13 +15,13 @@ from assessments.content import (
 class Command(BaseCommand):
     help = "Load (or refresh) the questionnaire from its fixture file. Safe to run again."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_FIXTURE)
         parser.add_argument(
             "--draft", action="store_true", help="Load as a draft instead of publishing it."
         )
 
-    def handle(self, *args, path: Path, draft: bool, **options):
+    def handle(self, *args: Any, path: Path, draft: bool, **options: Any) -> None:
         try:
             version, changed = load_questionnaire(read_fixture(path), publish=not draft)
         except (ContentError, FrozenVersionChanged) as exc:

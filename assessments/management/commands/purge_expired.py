@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from assessments.services import expired_data_purge
 
@@ -10,11 +12,11 @@ class Command(BaseCommand):
         "unfinished tests untouched for ABANDONED_DRAFT_DAYS. Run it daily (see docs/privacy.md)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--retention-months", type=int, default=settings.RETENTION_MONTHS)
         parser.add_argument("--draft-days", type=int, default=settings.ABANDONED_DRAFT_DAYS)
 
-    def handle(self, *args, retention_months: int, draft_days: int, **options):
+    def handle(self, *args: Any, retention_months: int, draft_days: int, **options: Any) -> None:
         report = expired_data_purge(retention_months=retention_months, draft_days=draft_days)
         self.stdout.write(
             f"Anonymised {report.anonymised} assessment(s) older than {retention_months} months; "

@@ -1,6 +1,7 @@
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.demo import create_demo_assessments
 from assessments.models import Assessment, QuestionnaireVersion
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         "Needs a loaded questionnaire (manage.py load_questionnaire)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--count", type=int, required=True, help="Completed assessments.")
         parser.add_argument(
             "--abandoned", type=int, default=0, help="Unfinished assessments as well (default 0)."
@@ -24,7 +25,16 @@ class Command(BaseCommand):
             "--delete", action="store_true", help="Delete the earlier demo data first."
         )
 
-    def handle(self, *args, count, abandoned, seed, batch_size, delete, **options):
+    def handle(
+        self,
+        *args: Any,
+        count: int,
+        abandoned: int,
+        seed: int | None,
+        batch_size: int,
+        delete: bool,
+        **options: Any,
+    ) -> None:
         if count < 0 or abandoned < 0 or batch_size < 1:
             raise CommandError("--count and --abandoned must be 0 or more, --batch-size 1 or more.")
         version = QuestionnaireVersion.objects.current()

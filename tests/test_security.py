@@ -1,12 +1,12 @@
 """Hardening of the public site: headers, rate limits, bots, lockouts and tokens."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import reverse
 
 from assessments.models import Assessment
 
+from .conftest import PASSWORD
 from .factories import answered_assessment
 
 pytestmark = pytest.mark.django_db
@@ -112,23 +112,19 @@ def test_the_honeypot_rejects_bots(client, questionnaire):
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_repeated_failed_admin_logins_lock_the_account_out(client, db):
-    get_user_model().objects.create_superuser("boss", "", "correct horse battery")
+def test_repeated_failed_admin_logins_lock_the_account_out(client, superuser):
     login = reverse("admin:login")
     for _ in range(3):
         response = client.post(login, {"username": "boss", "password": "wrong"})
         assert response.status_code in (200, 403, 429)
     # Even the right password is refused while locked out.
-    response = client.post(login, {"username": "boss", "password": "correct horse battery"})
+    response = client.post(login, {"username": "boss", "password": PASSWORD})
     assert response.status_code in (403, 429)
     assert "_auth_user_id" not in client.session
 
 
-def test_a_correct_admin_login_works(client, db):
-    get_user_model().objects.create_superuser("boss", "", "correct horse battery")
-    response = client.post(
-        reverse("admin:login"), {"username": "boss", "password": "correct horse battery"}
-    )
+def test_a_correct_admin_login_works(client, superuser):
+    response = client.post(reverse("admin:login"), {"username": "boss", "password": PASSWORD})
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
 

@@ -8,31 +8,17 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from assessments.roles import CONSULTANT_PERMISSIONS
-
+from ..conftest import PASSWORD
 from ..factories import answered_assessment
 
-PASSWORD = "correct-horse-battery-staple-42"
 
-
-def consultant() -> str:
-    user = get_user_model().objects.create_user(
-        "consultant", "consultant@example.com", PASSWORD, is_staff=True
-    )
-    codenames = [permission.split(".", 1)[1] for permission in CONSULTANT_PERMISSIONS]
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="assessments", codename__in=codenames)
-    )
-    return user.get_username()
-
-
-def test_consultant_signs_in_filters_the_list_and_opens_an_assessment(site, questionnaire):
-    username = consultant()
+def test_consultant_signs_in_filters_the_list_and_opens_an_assessment(
+    site, questionnaire, consultant
+):
+    username = consultant.get_username()
     assessments = {
         assessment.pk: assessment
         for assessment in (

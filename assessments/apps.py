@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +14,11 @@ class AssessmentsConfig(AppConfig):
         # The admin registers its model admins, the report cache its receivers, on import.
         from .consultant import admin  # noqa: F401
         from .report import cache  # noqa: F401
+
+        post_migrate.connect(_sync_consultants_group, sender=self)
+
+
+def _sync_consultants_group(sender: AppConfig, **kwargs: Any) -> None:
+    from .services import consultants_group_sync
+
+    consultants_group_sync()

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import result_format, scoring, selectors
+from . import result_format, roles, scoring, selectors
 from .events import personal_data_erased
 from .models import Answer, AreaComment, Assessment, Option, Question, QuestionnaireVersion
 
@@ -151,6 +152,21 @@ def assessment_erase(*, assessment: Assessment) -> None:
     the row's deletion.
     """
     assessment.delete()
+
+
+def consultants_group_sync() -> None:
+    """Give the Consultants group exactly the permissions that roles.py names.
+
+    Run after every migrate (and after a test database is flushed), so the group exists and
+    follows roles.py even when later models add permissions.
+    """
+    app_labels_and_codenames = [name.split(".", 1) for name in roles.CONSULTANT_PERMISSIONS]
+    permissions = Permission.objects.filter(
+        content_type__app_label__in={app for app, _ in app_labels_and_codenames},
+        codename__in={codename for _, codename in app_labels_and_codenames},
+    )
+    group, _ = Group.objects.get_or_create(name=roles.CONSULTANTS_GROUP)
+    group.permissions.set(permissions)
 
 
 @dataclass(frozen=True)

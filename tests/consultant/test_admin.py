@@ -71,13 +71,29 @@ def follow_up_post(client, assessment, **changes):
 # --- Rights -----------------------------------------------------------------------------------
 
 
-def test_the_consultants_group_has_exactly_the_documented_permissions():
+def granted_to_consultants() -> set[str]:
     group = Group.objects.get(name=CONSULTANTS_GROUP)
-    granted = {
+    return {
         f"{app}.{codename}"
         for app, codename in group.permissions.values_list("content_type__app_label", "codename")
     }
-    assert granted == CONSULTANT_PERMISSIONS
+
+
+def test_the_consultants_group_has_exactly_the_documented_permissions():
+    assert granted_to_consultants() == CONSULTANT_PERMISSIONS
+
+
+def test_every_migrate_restores_the_consultants_group_from_roles():
+    """A flushed database (as between transactional tests) or a hand-edited group heals."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    Group.objects.get(name=CONSULTANTS_GROUP).permissions.clear()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert granted_to_consultants() == CONSULTANT_PERMISSIONS
+
+    Group.objects.filter(name=CONSULTANTS_GROUP).delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert granted_to_consultants() == CONSULTANT_PERMISSIONS
 
 
 @pytest.mark.parametrize(

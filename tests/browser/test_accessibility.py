@@ -58,6 +58,8 @@ def test_every_public_page_meets_wcag_21_aa(site, questionnaire, axe_script, lan
             choose_by_pointer(page, answer)
         next_button(page, language, step, count).click()
 
+    # A choice's autosave may still be on its way: the page is left once it has arrived.
+    expect(page).to_have_url(re.compile(r"/background/"))
     check("background")
     email = page.get_by_label(background_labels(language)["email"], exact=True)
     email.fill("not an address")

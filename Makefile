@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint pytest messages audit lock loadtest clean node-packages browser-tools bench-admin bench-pdf
+.PHONY: run test lint pytest messages audit lock loadtest loadtest-sqlite clean node-packages browser-tools bench-admin bench-pdf
 
 # Reinstall only when the declared dependencies change.
 $(BIN)/python:
@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 run: export DEBUG ?= 1
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-run .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_questionnaire
 	$(BIN)/python manage.py ensure_local_consultant
@@ -31,6 +31,17 @@ run: $(VENV)/.installed-run
 	@echo "  The admin is at             http://127.0.0.1:$(PORT)/admin/"
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# This checkout's development settings, written once and never overwritten: DEBUG on and a key of
+# the machine's own, so that every manage.py command (create_consultant, seed_demo…) works here as
+# `make run` does. .env is in .gitignore; settings read the key only while DEBUG is on.
+.env:
+	@umask 077 && printf '%s\n' \
+	  '# Written by make run for development on this machine only; never commit it.' \
+	  'DEBUG=1' \
+	  "DEVELOPMENT_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  > $@
+	@echo "Wrote $@ (DEBUG=1 and a development key): manage.py commands work in this checkout."
 
 # Style, security lint, the layers' import contracts (pyproject.toml [tool.importlinter]) and types.
 lint: $(VENV)/.installed-dev
@@ -70,6 +81,12 @@ messages: $(VENV)/.installed-dev
 # outage (stops and starts this machine's PostgreSQL cluster): see bench/loadtest.py.
 loadtest: $(VENV)/.installed-dev
 	$(BIN)/python bench/loadtest.py
+
+# The default SQLite database (as `make run` has it) under a small office: gunicorn with 2 workers
+# on a fresh temporary SQLite file, 12 respondents for 60 s; passes only with no error at all and
+# every completed test stored. See bench/loadtest.py --sqlite.
+loadtest-sqlite: $(VENV)/.installed-dev
+	$(BIN)/python bench/loadtest.py --sqlite --users 12 --seconds 60
 
 # The admin's assessment list at 10,000 and 100,000 seed_demo assessments in PostgreSQL
 # (its own database, cx_bench): server time and queries against the targets. See bench/bench_admin.py.

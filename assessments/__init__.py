@@ -13,9 +13,10 @@
               |
         result_format               the one owner of the stored result's layout
               |
-    scoring, statistics, codes,     pure rules and constants (no Django in the first three);
-    roles, events, health,          permission names, signals, probes, the client address
-    security
+    scoring, statistics, codes,     pure rules and constants (no Django in scoring,
+    roles, events, health,          statistics, result_format, codes, redaction); permission
+    security, headers, limits,      names, signals, probes and outage pages, trusted proxies,
+    redaction                       response headers, request-size limits, token-free logs
 
 Arrows run downwards only; the contracts in pyproject.toml ([tool.importlinter]) enforce it.
 See docs/architecture.md.

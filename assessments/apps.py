@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -14,8 +15,12 @@ class AssessmentsConfig(AppConfig):
         # The admin registers its model admins, the report cache its receivers, on import.
         from .consultant import admin  # noqa: F401
         from .report import cache  # noqa: F401
+        from .security import proxy_settings_check
 
         post_migrate.connect(_sync_consultants_group, sender=self)
+        # Every manage.py command (migrate at the container's start included) reports a proxy
+        # setting that cannot be what was meant.
+        checks.register(proxy_settings_check, checks.Tags.security)
 
 
 def _sync_consultants_group(sender: AppConfig, **kwargs: Any) -> None:

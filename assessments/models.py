@@ -556,7 +556,8 @@ class Assessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.organisation or f"#{self.token[:8]}"
+        # The id, never a piece of the private token: this name appears in the admin and its log.
+        return self.organisation or f"#{self.pk}"
 
     @property
     def is_completed(self) -> bool:

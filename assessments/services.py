@@ -8,12 +8,15 @@ result that every page, the PDF and the admin read must agree with them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -145,13 +148,56 @@ def assessment_complete(*, assessment: Assessment) -> scoring.AssessmentResult:
     return result
 
 
+# The admin's log entries outlive what they are about: after an erasure they keep who did what
+# and when, never to whom. Django writes the object's name (an assessment's is its organisation,
+# a comment's "<organisation> – <area>") into object_repr and, for an inline's comments, into
+# change_message.
+ERASED_NAME = "–"
+
+
+def _scrubbed_change_message(message: str) -> str:
+    """The admin's change message with the names of the objects it mentions replaced; what was
+    done, and to which fields, stays. Anything but the admin's own JSON is dropped whole."""
+    try:
+        parts = json.loads(message)
+    except ValueError:
+        return ""
+    if not isinstance(parts, list) or not all(isinstance(part, dict) for part in parts):
+        return ""
+    for part in parts:
+        for details in part.values():
+            if isinstance(details, dict) and "object" in details:
+                details["object"] = ERASED_NAME
+    return json.dumps(parts)
+
+
+def _admin_history_scrub(*, assessment_ids: Collection[int], comment_ids: Collection[int]) -> None:
+    """Strip the admin's log entries of these assessments and their comments of every name."""
+    about = Q(pk__in=[])
+    for model, ids in ((Assessment, assessment_ids), (AreaComment, comment_ids)):
+        if ids:
+            about |= Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=[str(pk) for pk in ids],
+            )
+    entries = list(LogEntry.objects.filter(about))
+    for entry in entries:
+        entry.object_repr = f"#{entry.object_id}"
+        entry.change_message = _scrubbed_change_message(entry.change_message)
+    LogEntry.objects.bulk_update(entries, ["object_repr", "change_message"])
+
+
+@transaction.atomic
 def assessment_erase(*, assessment: Assessment) -> None:
     """Delete an assessment with its answers and comments for good (GDPR erasure).
 
     Whatever was made from it elsewhere (rendered reports) goes with it: its owners listen to
-    the row's deletion.
+    the row's deletion. The admin's log entries about it lose its name.
     """
+    assessment_id = assessment.pk
+    comment_ids = list(assessment.area_comments.values_list("pk", flat=True))
     assessment.delete()
+    _admin_history_scrub(assessment_ids=[assessment_id], comment_ids=comment_ids)
 
 
 def consultants_group_sync() -> None:
@@ -207,12 +253,24 @@ def expired_data_purge(
     expired_list = list(expired.distinct().only("pk", "token"))
     expired_ids = [assessment.pk for assessment in expired_list]
     # A consultant's comments may name people too, and so may the reports already rendered.
-    AreaComment.objects.filter(assessment_id__in=expired_ids).delete()
+    expired_comments = AreaComment.objects.filter(assessment_id__in=expired_ids)
+    expired_comment_ids = list(expired_comments.values_list("pk", flat=True))
+    expired_comments.delete()
     for assessment in expired_list:
         personal_data_erased.send(sender=Assessment, assessment=assessment)
     anonymised = Assessment.objects.filter(pk__in=expired_ids).update(
         **PERSONAL_FIELDS, updated_at=now
     )
     # Their answers go with them (on_delete=CASCADE).
-    _, deleted = Assessment.objects.inactive_since(draft_cutoff).delete()
+    abandoned = Assessment.objects.inactive_since(draft_cutoff)
+    abandoned_ids = list(abandoned.values_list("pk", flat=True))
+    abandoned_comment_ids = list(
+        AreaComment.objects.filter(assessment_id__in=abandoned_ids).values_list("pk", flat=True)
+    )
+    _, deleted = abandoned.delete()
+    # The admin's log entries about them keep what was done, not to whom.
+    _admin_history_scrub(
+        assessment_ids=[*expired_ids, *abandoned_ids],
+        comment_ids=[*expired_comment_ids, *abandoned_comment_ids],
+    )
     return PurgeReport(anonymised=anonymised, deleted_drafts=deleted.get(Assessment._meta.label, 0))

@@ -6,17 +6,26 @@ load tool completed is looked up in the database (it must be there with a stored
 5xx responses and latencies are reported. Phase 2: the same with PostgreSQL stopped for a few
 seconds in the middle: the app must recover by itself, with errors only around the outage and no
 half-saved assessment.
+
+`make loadtest-sqlite` (`--sqlite`): the default SQLite database instead, as `make run` and a small
+office without PostgreSQL have it: gunicorn with 2 workers on a fresh temporary SQLite file, 12
+respondents for 60 s (`--users`, `--seconds`), then the same checks, and the "database is locked"
+errors counted in the server's log. It passes only with no error at all.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -24,12 +33,25 @@ import psycopg
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from tests.live_server import free_port, fresh_database, is_ready, start_gunicorn  # noqa: E402
+from tests.live_server import (  # noqa: E402
+    free_port,
+    fresh_database,
+    fresh_sqlite_database,
+    is_ready,
+    start_gunicorn,
+)
 
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASE = "cx_loadtest"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 QUESTIONS = 28
+GUNICORN_LOG = Path("/tmp/cx-loadtest-gunicorn.log")
+# What SQLite says when a write could not get the database's lock (a 503 through
+# assessments.health.DatabaseUnavailableMiddleware).
+LOCKED = "database is locked"
+
+# The tests the load tool completed (tokens) → (found stored with a result, half-saved ones).
+StoredCounter = Callable[[list[str]], tuple[int, int]]
 
 
 def pg_cluster(action: str) -> None:
@@ -73,7 +95,54 @@ def run_locust(url: str, users: int, seconds: int, prefix: str, log: Path) -> su
     )
 
 
-def summary(prefix: str, log: Path) -> dict:
+def stored_in_postgres(tokens: list[str]) -> tuple[int, int]:
+    with psycopg.connect(DATABASE_URL) as db:
+        stored = db.execute(
+            "SELECT count(*) FROM assessments_assessment "
+            "WHERE token = ANY(%s) AND result IS NOT NULL AND completed_at IS NOT NULL",
+            [tokens],
+        ).fetchone()[0]
+        half_saved = db.execute(
+            "SELECT count(*) FROM assessments_assessment a WHERE a.completed_at IS NOT NULL AND "
+            "(a.result IS NULL OR (SELECT count(*) FROM assessments_answer w "
+            "WHERE w.assessment_id = a.id) <> %s)",
+            [QUESTIONS],
+        ).fetchone()[0]
+    return stored, half_saved
+
+
+def stored_in_sqlite(path: Path) -> StoredCounter:
+    def count(tokens: list[str]) -> tuple[int, int]:
+        with sqlite3.connect(path, timeout=30) as db:
+            stored = db.execute(
+                "SELECT count(*) FROM assessments_assessment "
+                "WHERE token IN (SELECT value FROM json_each(?)) "
+                "AND result IS NOT NULL AND completed_at IS NOT NULL",
+                [json.dumps(tokens)],
+            ).fetchone()[0]
+            half_saved = db.execute(
+                "SELECT count(*) FROM assessments_assessment a WHERE a.completed_at IS NOT NULL "
+                "AND (a.result IS NULL OR (SELECT count(*) FROM assessments_answer w "
+                "WHERE w.assessment_id = a.id) <> ?)",
+                [QUESTIONS],
+            ).fetchone()[0]
+        return stored, half_saved
+
+    return count
+
+
+def locked_errors(log: Path) -> int:
+    """How many requests failed on a locked SQLite database, from the server's log."""
+    if not log.exists():
+        return 0
+    return sum(
+        1
+        for line in log.read_text(errors="replace").splitlines()
+        if line.startswith("django.db.utils.OperationalError") and LOCKED in line
+    )
+
+
+def summary(prefix: str, log: Path, stored_counter: StoredCounter = stored_in_postgres) -> dict:
     with open(f"{prefix}_stats.csv") as f:
         total = next(row for row in csv.DictReader(f) if row["Name"] == "Aggregated")
     server_errors = 0
@@ -92,18 +161,7 @@ def summary(prefix: str, log: Path) -> dict:
                 failure_seconds.append(int(row["Timestamp"]))
             previous = failures
     tokens = log.read_text().split() if log.exists() else []
-    with psycopg.connect(DATABASE_URL) as db:
-        stored = db.execute(
-            "SELECT count(*) FROM assessments_assessment "
-            "WHERE token = ANY(%s) AND result IS NOT NULL AND completed_at IS NOT NULL",
-            [tokens],
-        ).fetchone()[0]
-        half_saved = db.execute(
-            "SELECT count(*) FROM assessments_assessment a WHERE a.completed_at IS NOT NULL AND "
-            "(a.result IS NULL OR (SELECT count(*) FROM assessments_answer w "
-            "WHERE w.assessment_id = a.id) <> %s)",
-            [QUESTIONS],
-        ).fetchone()[0]
+    stored, half_saved = stored_counter(tokens)
     return {
         "requests": int(total["Request Count"]),
         "failures": int(total["Failure Count"]),
@@ -117,14 +175,77 @@ def summary(prefix: str, log: Path) -> dict:
     }
 
 
+def run_sqlite(users: int, seconds: int) -> int:
+    """The default SQLite database under `users` concurrent respondents: no error at all."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "STATIC_MANIFEST": "0",
+        "SECRET_KEY": "loadtest-only-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # One address plays every respondent; the limits are tested elsewhere.
+        "RATELIMIT_ENABLE": "0",
+    }
+    # As `make run` has it: no Redis, no PostgreSQL.
+    env.pop("REDIS_URL", None)
+    env.pop("DATABASE_URL", None)
+    with tempfile.TemporaryDirectory(prefix="cx-loadtest-sqlite-") as folder:
+        path = Path(folder) / "db.sqlite3"
+        env["DATABASE_URL"] = fresh_sqlite_database(path, env)
+        GUNICORN_LOG.unlink(missing_ok=True)
+        # --capture-output: the app's own log (the errors' tracebacks) goes to the error log too.
+        server = start_gunicorn(
+            env,
+            port,
+            2,
+            "--access-logfile",
+            "/dev/null",
+            "--error-logfile",
+            str(GUNICORN_LOG),
+            "--capture-output",
+        )
+        log = Path("/tmp/cx-loadtest-sqlite-completed.txt")
+        try:
+            if not is_ready(url):
+                raise SystemExit(f"{url} did not become ready")
+            print(
+                f"{users} respondents for {seconds} s against {url} "
+                f"(gunicorn, 2 workers, SQLite at {path})"
+            )
+            run_locust(url, users, seconds, "/tmp/cx-load-sqlite", log).wait()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        figures = summary("/tmp/cx-load-sqlite", log, stored_in_sqlite(path))
+    figures["locked"] = locked_errors(GUNICORN_LOG)
+    report("sqlite", figures)
+    print(f"  errors {LOCKED!r} in the server's log: {figures['locked']} ({GUNICORN_LOG})")
+    good = (
+        ok(figures)
+        and figures["failures"] == 0
+        and figures["server_errors"] == 0
+        and figures["locked"] == 0
+        and figures["completed_by_tool"] > 0
+    )
+    print("RESULT:", "PASS" if good else "FAIL")
+    return 0 if good else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--sqlite", action="store_true", help="the default SQLite database")
+    parser.add_argument("--users", type=int, help="50 on PostgreSQL, 12 on SQLite")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--outage-at", type=int, default=20, help="seconds into phase 2")
     parser.add_argument("--outage-seconds", type=int, default=5)
     parser.add_argument("--skip-outage", action="store_true")
     args = parser.parse_args()
+    if args.sqlite:
+        return run_sqlite(args.users or 12, args.seconds)
+    args.users = args.users or 50
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -149,7 +270,7 @@ def main() -> int:
         "--access-logfile",
         "/dev/null",
         "--error-logfile",
-        "/tmp/cx-loadtest-gunicorn.log",
+        str(GUNICORN_LOG),
     )
     log = Path("/tmp/cx-loadtest-completed.txt")
     try:

@@ -19,7 +19,12 @@ DEBUG = env.bool("DEBUG", default=False)
 
 # A fixed key is acceptable only on a developer's machine: it signs sessions and CSRF tokens.
 _DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105  # nosec B105
-SECRET_KEY = env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY if DEBUG else "")
+# `make run` writes a key of the machine's own into .env as DEVELOPMENT_SECRET_KEY: read only with
+# DEBUG on, so that a development .env can never sign a production's sessions.
+SECRET_KEY = env.str(
+    "SECRET_KEY",
+    default=env.str("DEVELOPMENT_SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY) if DEBUG else "",
+)
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
@@ -45,12 +50,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a load balancer's probes get an answer before host checks or HTTPS redirects.
+    # Outermost, so that every response carries them, the probes' and every refusal's included:
+    # no-store and noindex on the personal pages, CORP/COOP (assessments/headers.py), and the
+    # Permissions-Policy (django-permissions-policy).
+    "assessments.headers.ResponseHeadersMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before any check: a load balancer's probes get an answer before host checks or HTTPS
+    # redirects.
     "assessments.health.HealthCheckMiddleware",
+    # Before anything asks request.is_secure(): only a trusted proxy may say "this was HTTPS".
+    "assessments.security.UntrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body: 413 above REQUEST_BODY_MAX_BYTES, 415 for non-form bodies.
+    "assessments.limits.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -100,6 +115,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A small office taking the test together must never see "database is locked" (a 503).
+    # WAL: readers and the one writer work side by side. timeout: a writer waits up to 20 s for
+    # the lock (the busy timeout) instead of failing at once. BEGIN IMMEDIATE: a transaction
+    # takes the write lock when it begins, because one that reads first and writes later is
+    # refused at once, without waiting, when another writer came in between. synchronous=NORMAL
+    # is WAL's usual pairing: safe when the app crashes; a power cut may lose the last commits but
+    # never corrupts the file. Measured by make loadtest-sqlite (docs/deploy.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -163,6 +193,46 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The language choice (/i18n/setlang/): no script reads it.
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Powerful browser features that no page of the site uses, refused for it and anything it embeds
+# (django-permissions-policy; only features that Chromium recognises, so the console stays clean).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Request bodies. Nothing on the site or in the admin takes a file; the largest real form, an
+# area's admin page, posts about 150 fields and 10 kB. assessments/limits.py answers 413 above
+# REQUEST_BODY_MAX_BYTES before the body is read; Django refuses any file and more than the fields
+# or bytes below while parsing.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=1_048_576)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 262_144
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # Content-Security-Policy (django-csp 4): only this site's own files, nothing inline.
 CONTENT_SECURITY_POLICY = {
@@ -184,7 +254,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# The client's address, for rate limits and lockouts alike (assessments/security.py).
+# The client's address, for rate limits and lockouts alike (assessments/security.py):
+# X-Forwarded-For counts only from TRUSTED_PROXIES (addresses or networks, comma-separated), and
+# through at most TRUSTED_PROXY_COUNT of them when that is set (0: as many as are trusted).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
@@ -216,14 +289,26 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Logs go to standard output, where the container platform collects them.
+# Every line passes through assessments/redaction.py first: no private token is ever written.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
+    "filters": {"redact_tokens": {"()": "assessments.redaction.RedactTokensFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Rendering a report logs every layout step (WeasyPrint) and every font table it subsets
     # (fontTools) at INFO: dozens of lines per download that say nothing about the service.
     "loggers": {
+        # Django's own handlers (its console when DEBUG is on, mail to ADMINS, runserver's
+        # request lines) would write request paths unredacted: their records go to the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
@@ -231,3 +316,6 @@ LOGGING = {
 
 # The admin's path; a non-default path keeps casual scanners away from the login page.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+# Signing in happens in the admin, and a refused or missing `next` lands there too.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"

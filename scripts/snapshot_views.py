@@ -106,7 +106,7 @@ def main() -> None:
     from pypdf import PdfReader
 
     for assessment in completed[:PDF_SAMPLE]:
-        url = f"/en/consultant/reports/{assessment.token}.pdf"
+        url = f"/en/consultant/assessments/{assessment.pk}/report.pdf"
         response = client.get(url)
         _check(response, url)
         reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))

@@ -2,7 +2,9 @@
 
 Shared by the scale-out test (tests/test_scale_out.py) and the load test (bench/loadtest.py),
 which both need what a deployment has: a migrated database with the questionnaire, gunicorn with
-the project's config, and a server that answers /readyz before any request is sent.
+the project's config, and a server that answers /readyz before any request is sent. The SQLite
+concurrency test (tests/test_sqlite_concurrency.py) and `make loadtest-sqlite` serve the default
+SQLite file instead (`fresh_sqlite_database`).
 """
 
 from __future__ import annotations
@@ -81,3 +83,24 @@ def is_ready(url: str, seconds: float = 60) -> bool:
             pass
         time.sleep(0.2)
     return False
+
+
+def fresh_sqlite_database(path: Path, env: dict[str, str]) -> str:
+    """A new SQLite file at `path`, migrated with the questionnaire loaded; its DATABASE_URL.
+
+    The project's default database, as `make run` has it: what a small office that runs the app
+    without PostgreSQL gets.
+    """
+    for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    for command in (["migrate", "--noinput"], ["load_questionnaire"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=BASE_DIR,
+            env={**env, "DATABASE_URL": url},
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+    return url

@@ -6,9 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from assessments import services
 from assessments.codes import DONT_KNOW
 from assessments.models import Answer, AreaComment, Assessment
-from assessments.respondent.views import SESSION_TOKEN
+from assessments.respondent.views import SESSION_ASSESSMENT
 
 from .factories import answered_assessment
 
@@ -33,7 +34,7 @@ def test_delete_my_data_asks_first_then_erases_everything(client, questionnaire)
     assessment = answered_assessment(questionnaire, organisation="Poistettava Oy")
     other = answered_assessment(questionnaire, organisation="Jäävä Oy")
     session = client.session
-    session[SESSION_TOKEN] = assessment.token
+    session[SESSION_ASSESSMENT] = assessment.pk
     session.save()
     path = f"/results/{assessment.token}/delete/"
 
@@ -45,7 +46,7 @@ def test_delete_my_data_asks_first_then_erases_everything(client, questionnaire)
     assert response.status_code == 302
     assert not Assessment.objects.filter(pk=assessment.pk).exists()
     assert not Answer.objects.filter(assessment_id=assessment.pk).exists()
-    assert SESSION_TOKEN not in client.session
+    assert SESSION_ASSESSMENT not in client.session
     assert client.get(f"/results/{assessment.token}/").status_code == 404
     assert client.post(path).status_code == 404
     # Nobody else's data is touched.
@@ -174,3 +175,143 @@ def test_erasure_and_retention_also_delete_rendered_reports(client, questionnair
     call_command("purge_expired")
     assert not storage.exists(expired_report)
     assert storage.exists(kept_report)
+
+
+# --- Nothing left behind: the admin's log and stored sessions (issue 18, finding 5) -----------
+
+ORGANISATION = "Jäljetön Oy"
+EMAIL = "mikko@jaljeton.example"
+
+
+def _leftovers(*secrets):
+    """Every admin log entry and stored session (decoded) that still holds one of `secrets`."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.sessions.models import Session
+
+    found = []
+    for entry in LogEntry.objects.all():
+        text = f"{entry.object_repr} {entry.change_message} {entry.get_change_message()}"
+        found += [f"log entry {entry.pk}: {secret}" for secret in secrets if secret in text]
+    for session in Session.objects.all():
+        text = repr(session.get_decoded())
+        found += [f"session {session.pk}: {secret}" for secret in secrets if secret in text]
+    return found
+
+
+def _followed_up(consultant_client, assessment):
+    """A consultant keeps notes and a comment on it in the admin, as every lead gets."""
+    from .consultant.test_admin import change_url, follow_up_post
+
+    area = assessment.version.areas.order_by("order").first()
+    response = consultant_client.post(
+        change_url(assessment),
+        follow_up_post(
+            consultant_client,
+            assessment,
+            internal_notes="Soitettu",
+            **{f"comment_{area.code}": "Hyvä alku"},
+        ),
+    )
+    assert response.status_code == 302
+    # The admin's log now names the organisation (the entry and the comment's line in it).
+    assert _leftovers(assessment.organisation)
+
+
+def test_erasure_leaves_no_name_email_or_token_in_the_admin_log_or_any_session(
+    questionnaire, consultant_client
+):
+    from django.contrib.admin.models import LogEntry
+    from django.test import Client
+
+    assessment = answered_assessment(
+        questionnaire,
+        complete=False,
+        organisation=ORGANISATION,
+        email=EMAIL,
+        consent_to_contact=True,
+    )
+    token = assessment.token
+    # The respondent opened the test on a laptop and a phone: both sessions remember it.
+    laptop, phone = Client(), Client()
+    for browser in (laptop, phone):
+        assert browser.get(f"/a/{token}/").status_code == 302
+    services.assessment_complete(assessment=assessment)
+    _followed_up(consultant_client, assessment)
+    entries = LogEntry.objects.count()
+
+    assert laptop.post(f"/results/{token}/delete/").status_code == 302
+
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+    assert _leftovers(ORGANISATION, EMAIL, token) == []
+    # Who did what and when stays in the admin's history; to whom does not.
+    assert LogEntry.objects.count() == entries
+    assert SESSION_ASSESSMENT not in laptop.session
+    # The other browser's session holds only an id that now opens nothing.
+    assert "Jatka testiä" not in phone.get("/").content.decode()
+
+
+def test_an_admin_deletion_leaves_no_name_in_the_admin_log(
+    questionnaire, consultant_client, superuser_client
+):
+    from django.contrib.admin.models import DELETION, LogEntry
+    from django.urls import reverse
+
+    kept = answered_assessment(questionnaire, organisation="Jäävä Oy")
+    assessments = [
+        answered_assessment(questionnaire, organisation=f"{ORGANISATION} {n}") for n in (1, 2, 3)
+    ]
+    for assessment in [*assessments, kept]:
+        _followed_up(consultant_client, assessment)
+
+    # One from its own page, two with the list's "delete selected" action.
+    one, *others = assessments
+    response = superuser_client.post(
+        reverse("admin:assessments_assessment_delete", args=[one.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    response = superuser_client.post(
+        reverse("admin:assessments_assessment_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [assessment.pk for assessment in others],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+
+    assert not Assessment.objects.filter(pk__in=[a.pk for a in assessments]).exists()
+    assert _leftovers(ORGANISATION, *(assessment.token for assessment in assessments)) == []
+    # Nobody else's history is touched.
+    assert _leftovers("Jäävä Oy")
+    deletions = LogEntry.objects.filter(action_flag=DELETION)
+    assert sorted(deletions.values_list("object_repr", flat=True)) == sorted(
+        f"#{assessment.pk}" for assessment in assessments
+    )
+    kept.refresh_from_db()
+    assert kept.organisation == "Jäävä Oy"
+
+
+def test_retention_leaves_no_name_in_the_admin_log(questionnaire, consultant_client):
+    from django.contrib.admin.models import LogEntry
+
+    expired = answered_assessment(
+        questionnaire, organisation=ORGANISATION, email=EMAIL, consent_to_contact=True
+    )
+    _followed_up(consultant_client, expired)
+    _aged(expired, days=30 * 25)
+    abandoned = answered_assessment(
+        questionnaire, complete=False, organisation=f"{ORGANISATION} Kesken"
+    )
+    _followed_up(consultant_client, abandoned)
+    _aged(abandoned, days=31)
+    recent = answered_assessment(questionnaire, organisation="Tuore Oy")
+    _followed_up(consultant_client, recent)
+    entries = LogEntry.objects.count()
+
+    call_command("purge_expired")
+
+    assert not Assessment.objects.filter(pk=abandoned.pk).exists()
+    assert _leftovers(ORGANISATION, EMAIL, expired.token, abandoned.token) == []
+    assert LogEntry.objects.count() == entries
+    # A lead still within the retention period keeps its name in the history.
+    assert _leftovers("Tuore Oy")

@@ -89,7 +89,7 @@ def test_saving_answers_is_rate_limited(client, questionnaire):
     assert client.get(path).status_code == 200  # reading is never limited
 
 
-@override_settings(TRUSTED_PROXY_COUNT=1, RATE_LIMIT_START="2/h")
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"], TRUSTED_PROXY_COUNT=1, RATE_LIMIT_START="2/h")
 def test_behind_a_proxy_the_forwarded_client_address_is_limited(client, questionnaire):
     for _ in range(2):
         assert client.post("/start/", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 302
@@ -190,3 +190,180 @@ def test_entered_text_is_escaped_in_the_admin(superuser_client, questionnaire):
         html = response.content.decode()
         assert payload not in html, path
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html, path
+
+
+# --- Forwarded addresses count only from the trusted proxies (issue 18, finding 7) ------------
+
+PROXY = "10.0.0.2"
+OUTSIDER = "203.0.113.7"  # reaches gunicorn's port directly, past the proxy
+PROXY_SETTINGS = [
+    # What docker-compose.yml set: a proxy count, and no word of who the proxy is.
+    {"TRUSTED_PROXY_COUNT": 1},
+    {"TRUSTED_PROXY_COUNT": 1, "TRUSTED_PROXIES": [PROXY]},
+    {"TRUSTED_PROXY_COUNT": 0, "TRUSTED_PROXIES": ["10.0.0.0/24"]},
+]
+
+
+def forwarded_request(remote, forwarded=None):
+    from django.test import RequestFactory
+
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().get("/", **extra)
+
+
+@pytest.mark.parametrize("proxy_settings", PROXY_SETTINGS)
+def test_a_forged_forwarded_address_does_not_escape_the_rate_limit(
+    client, questionnaire, proxy_settings
+):
+    with override_settings(RATE_LIMIT_START="2/h", **proxy_settings):
+        for claimed in ("198.51.100.1", "198.51.100.2"):
+            response = client.post("/start/", REMOTE_ADDR=OUTSIDER, HTTP_X_FORWARDED_FOR=claimed)
+            assert response.status_code == 302
+        forged = client.post("/start/", REMOTE_ADDR=OUTSIDER, HTTP_X_FORWARDED_FOR="198.51.100.3")
+        assert forged.status_code == 429
+        assert Assessment.objects.count() == 2
+
+
+@pytest.mark.parametrize("proxy_settings", PROXY_SETTINGS)
+def test_a_forged_forwarded_address_does_not_escape_the_login_lockout(
+    client, superuser, proxy_settings
+):
+    login = reverse("admin:login")
+    with override_settings(AXES_FAILURE_LIMIT=3, **proxy_settings):
+        for n in range(3):
+            client.post(
+                login,
+                {"username": "boss", "password": "wrong"},
+                REMOTE_ADDR=OUTSIDER,
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            )
+        response = client.post(
+            login,
+            {"username": "boss", "password": PASSWORD},
+            REMOTE_ADDR=OUTSIDER,
+            HTTP_X_FORWARDED_FOR="198.51.100.99",
+        )
+    assert response.status_code in (403, 429)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("count", [1, 0])
+def test_behind_a_trusted_proxy_one_clients_lockout_is_not_everyones(superuser, settings, count):
+    from django.test import Client
+
+    settings.TRUSTED_PROXIES = [PROXY]
+    settings.TRUSTED_PROXY_COUNT = count
+    settings.AXES_FAILURE_LIMIT = 3
+    login = reverse("admin:login")
+    guesser, colleague = Client(), Client()
+    for _ in range(3):
+        guesser.post(
+            login,
+            {"username": "boss", "password": "wrong"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR="198.51.100.66",
+        )
+    locked = guesser.post(
+        login,
+        {"username": "boss", "password": PASSWORD},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="198.51.100.66",
+    )
+    assert locked.status_code in (403, 429)
+    # The same proxy, another client: counted by its own address, so not locked out.
+    response = colleague.post(
+        login,
+        {"username": "boss", "password": PASSWORD},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in colleague.session
+
+
+@pytest.mark.parametrize(
+    ("proxies", "count", "remote", "forwarded", "client"),
+    [
+        # No proxy trusted: the socket's address, whatever the header says.
+        ([], 0, OUTSIDER, "198.51.100.1", OUTSIDER),
+        ([], 1, OUTSIDER, "198.51.100.1", OUTSIDER),
+        # Past the proxy, straight to the app server.
+        ([PROXY], 1, OUTSIDER, "198.51.100.1", OUTSIDER),
+        # Through the proxy: the address it saw; forged hops to its left are ignored.
+        ([PROXY], 1, PROXY, "198.51.100.1", "198.51.100.1"),
+        ([PROXY], 1, PROXY, "192.0.2.9, 198.51.100.1", "198.51.100.1"),
+        ([PROXY], 0, PROXY, "192.0.2.9, 198.51.100.1", "198.51.100.1"),
+        (["10.0.0.0/24"], 0, PROXY, "192.0.2.9, 198.51.100.1", "198.51.100.1"),
+        # Two proxies: the load balancer (10.0.0.5) and the one that connected.
+        (["10.0.0.0/24"], 2, PROXY, "192.0.2.9, 198.51.100.1, 10.0.0.5", "198.51.100.1"),
+        (["10.0.0.0/24"], 0, PROXY, "192.0.2.9, 198.51.100.1, 10.0.0.5", "198.51.100.1"),
+        # A count of one stops after the first proxy, even at a trusted address.
+        (["10.0.0.0/24"], 1, PROXY, "198.51.100.1, 10.0.0.5", "10.0.0.5"),
+        # The proxy sent no header, or nonsense: the proxy's own address.
+        ([PROXY], 1, PROXY, None, PROXY),
+        ([PROXY], 1, PROXY, "unknown", PROXY),
+        # IPv6.
+        (["fd00::/8"], 1, "fd00::2", "2001:db8::1", "2001:db8::1"),
+        (["10.0.0.0/24"], 1, "::ffff:10.0.0.2", "198.51.100.1", "198.51.100.1"),
+    ],
+)
+def test_client_ip(proxies, count, remote, forwarded, client):
+    from assessments.security import client_ip
+
+    with override_settings(TRUSTED_PROXIES=proxies, TRUSTED_PROXY_COUNT=count):
+        assert client_ip(forwarded_request(remote, forwarded)) == client
+
+
+PROXY_CHECKS = {"assessments.E001", "assessments.W001", "assessments.W002", "assessments.W003"}
+
+
+@pytest.mark.parametrize(
+    ("proxy_settings", "expected"),
+    [
+        ({"TRUSTED_PROXY_COUNT": 1}, {"assessments.W001"}),
+        (
+            {"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")},
+            {"assessments.W002"},
+        ),
+        ({"TRUSTED_PROXIES": ["10.0.0.2", "a-proxy"]}, {"assessments.E001"}),
+        ({"TRUSTED_PROXIES": ["0.0.0.0/0"]}, {"assessments.W003"}),
+        (
+            {
+                "TRUSTED_PROXIES": ["10.0.0.0/24"],
+                "TRUSTED_PROXY_COUNT": 1,
+                "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+            },
+            set(),
+        ),
+        ({}, set()),
+    ],
+)
+def test_a_wrong_proxy_setting_is_reported_at_start(proxy_settings, expected):
+    """Through run_checks, as every manage.py command (migrate at start included) runs them."""
+    from django.core.checks import run_checks
+
+    defaults = {"TRUSTED_PROXIES": [], "TRUSTED_PROXY_COUNT": 0, "SECURE_PROXY_SSL_HEADER": None}
+    with override_settings(**{**defaults, **proxy_settings}):
+        reported = {message.id for message in run_checks()} & PROXY_CHECKS
+    assert reported == expected
+
+
+@pytest.mark.parametrize(("sender", "secure"), [("203.0.113.9", False), ("10.0.0.1", True)])
+def test_only_a_trusted_proxy_may_say_a_request_came_over_https(db, sender, secure):
+    """A direct connection to the app server that claims X-Forwarded-Proto: https is redirected
+    to HTTPS like any plain request; the same header from the proxy is believed."""
+    from django.test import Client
+
+    with override_settings(
+        SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+        SECURE_SSL_REDIRECT=True,
+        TRUSTED_PROXIES=["10.0.0.1"],
+    ):
+        response = Client().get("/privacy/", REMOTE_ADDR=sender, HTTP_X_FORWARDED_PROTO="https")
+    if secure:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 301
+        assert response["Location"].startswith("https://")

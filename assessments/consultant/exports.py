@@ -1,11 +1,18 @@
-"""Assessments as a spreadsheet (tablib): one row per assessment, CSV or XLSX.
+"""Assessments as a spreadsheet: one row per assessment, CSV or XLSX.
 
 Every figure comes from the stored result; the question columns hold the chosen values, empty for
-"don't know". Text that a spreadsheet would run as a formula is neutralised.
+"don't know". An assessment is named by its id, never by its token: the token is the respondent's
+private link, and a spreadsheet travels.
+
+Text that a spreadsheet would run as a formula is made inert in CSV, where every cell is text until
+the spreadsheet guesses otherwise; XLSX cells are typed, and text is written as text.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
@@ -14,6 +21,11 @@ import tablib
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from ..models import Answer, Area, Assessment, Question
 
@@ -26,16 +38,23 @@ FORMATS = {
 # Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark; without it,
 # ä and ö turn into mojibake.
 UTF8_BOM = "\ufeff"
-# A cell starting with one of these is run as a formula by Excel and LibreOffice (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is run as a formula by Excel, LibreOffice or Google Sheets
+# (CSV injection); some Excel locales read the full-width forms the same way.
+FORMULA_TRIGGERS = "=+-@\t\r" + "\uff1d\uff0b\uff0d\uff20"
+# Where a spreadsheet starts a new cell or row when it splits the file at another separator than
+# ours (a Finnish Excel splits at ";") or ignores the quotes: a formula there starts a cell too.
+CELL_BREAKS = ",;\t\r\n"
+_FORMULA_START = re.compile(
+    rf"(^|[{re.escape(CELL_BREAKS)}])(?=[ \"]*[{re.escape(FORMULA_TRIGGERS)}])"
+)
+XLSX_MAX_COLUMN_WIDTH = 50
 ANSWER_BATCH = 2000
 
 
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would evaluate, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+def neutralise(text: str) -> str:
+    """`text` with an apostrophe before every formula a spreadsheet could find in it: at its start
+    and after every separator or line break (spaces and quotes in between included)."""
+    return _FORMULA_START.sub(lambda match: match.group(1) + "'", text)
 
 
 def _cell(value: Any) -> Any:
@@ -46,7 +65,7 @@ def _cell(value: Any) -> Any:
         return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
     if isinstance(value, date | bool | int | float):
         return value
-    return neutralise(str(value))
+    return str(value)
 
 
 def _areas_and_questions(
@@ -93,11 +112,12 @@ def _batches(assessments: QuerySet[Assessment]) -> Iterator[list[Assessment]]:
 
 
 def build_dataset(assessments: QuerySet[Assessment]) -> tablib.Dataset:
-    """One row per assessment: metadata, follow-up, area and overall results, every answer."""
+    """One row per assessment: metadata, follow-up, area and overall results, every answer; the
+    values as they are (the file formats make them safe)."""
     assessments = assessments.select_related("version", "consultant")
     areas, questions = _areas_and_questions(assessments)
     headers = [
-        _("Token"),
+        _("Assessment ID"),
         _("Started"),
         _("Completed"),
         _("Questionnaire version"),
@@ -130,7 +150,7 @@ def build_dataset(assessments: QuerySet[Assessment]) -> tablib.Dataset:
         for assessment in batch:
             result = assessment.stored_result
             row: list[Any] = [
-                assessment.token,
+                assessment.pk,
                 assessment.created_at,
                 assessment.completed_at,
                 assessment.version.label,
@@ -167,13 +187,65 @@ def build_dataset(assessments: QuerySet[Assessment]) -> tablib.Dataset:
     return dataset
 
 
+def _csv(dataset: tablib.Dataset) -> str:
+    """Every text cell quoted and neutralised; numbers bare, so that they stay numbers (a yes/no
+    is text: a reader that knows the quoting would take a bare `True` for a number)."""
+    stream = io.StringIO()
+    writer = csv.writer(stream, quoting=csv.QUOTE_NONNUMERIC)
+    writer.writerow([neutralise(header) for header in dataset.headers])
+    for row in dataset:
+        writer.writerow([_csv_cell(value) for value in row])
+    return UTF8_BOM + stream.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+def _xlsx(dataset: tablib.Dataset) -> bytes:
+    """Text written as text (never as a formula, whatever it starts with), figures as figures."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=dataset.title)
+    sheet.freeze_panes = "A2"
+    widths = [len(header) for header in dataset.headers]
+    for row in dataset:
+        widths = [max(width, len(str(value))) for width, value in zip(widths, row, strict=True)]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            width + 2, XLSX_MAX_COLUMN_WIDTH
+        )
+    bold = Font(bold=True)
+    sheet.append([_xlsx_cell(sheet, header, font=bold) for header in dataset.headers])
+    for row in dataset:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Any, font: Any = None) -> Any:
+    if isinstance(value, str):
+        # XLSX cannot hold most control characters; one typed into a form must not break the file.
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    cell = WriteOnlyCell(sheet, value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would make a formula of text that starts with "="
+    if font is not None:
+        cell.font = font
+    return cell
+
+
 def export(assessments: QuerySet[Assessment], file_format: str) -> bytes:
     """The assessments as file content in `file_format` (CSV or XLSX)."""
     dataset = build_dataset(assessments)
     if file_format == CSV:
-        return (UTF8_BOM + dataset.export(CSV)).encode("utf-8")
+        return _csv(dataset).encode("utf-8")
     if file_format == XLSX:
-        return dataset.export(XLSX)
+        return _xlsx(dataset)
     raise ValueError(f"unknown export format {file_format!r}")
 
 

@@ -11,11 +11,15 @@ from . import cache, pdf
 
 def report_response(assessment: Assessment, language: str) -> FileResponse:
     """The completed assessment's report in `language`, rendered or from the cache; 404 while
-    the test is unfinished."""
+    the test is unfinished, or once it was deleted (also while its report was rendering)."""
     if not assessment.is_completed:
         raise Http404
+    try:
+        report = cache.cached_report(assessment, language)
+    except cache.ReportGone:
+        raise Http404 from None
     response = FileResponse(
-        cache.cached_report(assessment, language),
+        report,
         as_attachment=True,
         filename=pdf.report_filename(assessment),
         content_type="application/pdf",

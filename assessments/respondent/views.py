@@ -13,18 +13,25 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from .. import selectors, services
+from ..headers import NOINDEX
 from ..models import Assessment, QuestionnaireVersion
 from ..report import build, download
 from .forms import AreaAnswersForm, BackgroundForm
 
-# The session key under which an unfinished test is remembered (a name, not a secret).
-SESSION_TOKEN = "assessment_token"  # noqa: S105  # nosec B105
+# The session key under which an unfinished test is remembered: its id, never its token, so that
+# no stored session holds the key to anyone's answers (the id opens nothing, and once the row is
+# deleted it identifies nothing).
+SESSION_ASSESSMENT = "assessment_id"
+# Where sessions stored before that kept the token; it is dropped on the next visit.
+_LEGACY_SESSION_TOKEN = "assessment_token"  # noqa: S105  # nosec B105
 
 
 def _assessment(token: str) -> Assessment:
@@ -44,14 +51,41 @@ def _submit_rate(group: str, request: HttpRequest) -> str:
     return settings.RATE_LIMIT_SUBMIT
 
 
-limit_starts = ratelimit(key="ip", rate=_start_rate, method="POST", block=True)
+# Each limit by its group, so that the 429 page can tell how long the tripped one lasts.
+LIMITS = {"assessments:start": _start_rate, "assessments:submit": _submit_rate}
+limit_starts = ratelimit(
+    group="assessments:start", key="ip", rate=_start_rate, method="POST", block=True
+)
 limit_submits = ratelimit(
     group="assessments:submit", key="ip", rate=_submit_rate, method="POST", block=True
 )
+_PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _period(rate: str) -> int:
+    """The seconds of a rate's window: "30/h" → 3600, "10/5m" → 300."""
+    period = rate.partition("/")[2].strip()
+    return int(period[:-1] or 1) * _PERIOD_SECONDS[period[-1]]
+
+
+def _retry_after(request: HttpRequest) -> int:
+    """Seconds until the tripped limit's window ends; when no limit tells, the longest window."""
+    waits = []
+    for group, rate in LIMITS.items():
+        usage = get_usage(request, group=group, key="ip", rate=rate, method="POST")
+        if usage and usage["should_limit"] and usage["time_left"] > 0:
+            waits.append(usage["time_left"])
+    return (
+        max(waits)
+        if waits
+        else max(_period(rate(group, request)) for group, rate in LIMITS.items())
+    )
 
 
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "assessments/rate_limited.html", status=429)
+    response = render(request, "assessments/rate_limited.html", status=429)
+    response["Retry-After"] = str(_retry_after(request))
+    return response
 
 
 def _action(request: HttpRequest) -> str:
@@ -63,8 +97,11 @@ def _action(request: HttpRequest) -> str:
 
 
 def _remember(request: HttpRequest, assessment: Assessment) -> None:
-    # Lets a respondent who closed the tab continue from the landing page.
-    request.session[SESSION_TOKEN] = assessment.token
+    # Lets a respondent who closed the tab continue from the landing page. Written only when it
+    # changes: a session save on every page view costs a write for nothing.
+    if request.session.get(SESSION_ASSESSMENT) != assessment.pk:
+        request.session[SESSION_ASSESSMENT] = assessment.pk
+    request.session.pop(_LEGACY_SESSION_TOKEN, None)
 
 
 def _already_completed(request: HttpRequest, assessment: Assessment) -> HttpResponse:
@@ -102,15 +139,17 @@ def _open_assessment(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-@require_GET
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     version = QuestionnaireVersion.objects.current()
     areas = selectors.areas_with_questions(version) if version else []
     unfinished = None
-    token = request.session.get(SESSION_TOKEN)
-    if token:
-        unfinished = Assessment.objects.in_progress().filter(token=token).first()
-    return render(
+    request.session.pop(_LEGACY_SESSION_TOKEN, None)
+    remembered = request.session.get(SESSION_ASSESSMENT)
+    if isinstance(remembered, int):
+        # The continue link is built from the row, which alone holds the token.
+        unfinished = Assessment.objects.in_progress().filter(pk=remembered).first()
+    response = render(
         request,
         "assessments/landing.html",
         {
@@ -120,6 +159,11 @@ def landing(request: HttpRequest) -> HttpResponse:
             "unfinished": unfinished,
         },
     )
+    if unfinished is not None:
+        # The continue link carries the private token: as personal as the test's own pages.
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = NOINDEX
+    return response
 
 
 @require_POST
@@ -133,7 +177,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect("assessments:area", token=assessment.token, step=1)
 
 
-@require_GET
+@require_safe
 def resume(request: HttpRequest, token: str) -> HttpResponse:
     assessment = _assessment(token)
     if assessment.is_completed:
@@ -146,7 +190,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("assessments:area", token=token, step=step)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @limit_submits
 @_open_assessment
 def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpResponse:
@@ -196,7 +240,7 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @limit_submits
 @_open_assessment
 def background(request: HttpRequest, assessment: Assessment) -> HttpResponse:
@@ -238,7 +282,7 @@ def background(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def results(request: HttpRequest, token: str) -> HttpResponse:
     assessment = _assessment(token)
     if not assessment.is_completed:
@@ -254,7 +298,7 @@ def private_link(request: HttpRequest, assessment: Assessment) -> str:
     return request.build_absolute_uri(reverse("assessments:resume", args=[assessment.token]))
 
 
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -268,20 +312,21 @@ def privacy(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_data(request: HttpRequest, token: str) -> HttpResponse:
     """The respondent erases their assessment for good, after confirming it."""
     assessment = _assessment(token)
     if request.method == "POST":
+        erased_id = assessment.pk
         services.assessment_erase(assessment=assessment)
-        if request.session.get(SESSION_TOKEN) == token:
-            del request.session[SESSION_TOKEN]
+        if request.session.get(SESSION_ASSESSMENT) == erased_id:
+            del request.session[SESSION_ASSESSMENT]
         messages.success(request, _("Your answers and results have been deleted for good."))
         return redirect("assessments:landing")
     return render(request, "assessments/delete_data.html", {"assessment": assessment})
 
 
-@require_GET
+@require_safe
 def report_pdf(request: HttpRequest, token: str) -> FileResponse:
     """The respondent's PDF report, in the language of the URL it was asked for from."""
     return download.report_response(_assessment(token), get_language())

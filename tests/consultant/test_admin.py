@@ -508,4 +508,5 @@ def test_a_consultant_finds_a_lead_comments_and_downloads_the_pdf_and_excel(
         + "?period=week&consent_to_contact__exact=1"
     )
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
-    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [lead.token]
+    # The export names the assessment by its id (the admin's), never by the respondent's token.
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [lead.pk]

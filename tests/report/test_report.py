@@ -525,8 +525,8 @@ def test_consultant_downloads_in_the_respondents_language_or_the_one_asked(
     consultant_client, media, renders, completed
 ):
     client = consultant_client
-    link = url("fi", "consultant_report", token=completed.token)
-    assert link == f"/consultant/reports/{completed.token}.pdf"
+    link = url("fi", "consultant_report", pk=completed.pk)
+    assert link == f"/consultant/assessments/{completed.pk}/report.pdf"
     response = client.get(link)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -538,7 +538,7 @@ def test_consultant_downloads_in_the_respondents_language_or_the_one_asked(
 
 @pytest.mark.django_db
 def test_superuser_may_download(superuser_client, media, renders, completed):
-    response = superuser_client.get(url("fi", "consultant_report", token=completed.token))
+    response = superuser_client.get(url("fi", "consultant_report", pk=completed.pk))
     assert response.status_code == 200
 
 
@@ -546,7 +546,7 @@ def test_superuser_may_download(superuser_client, media, renders, completed):
 def test_consultant_download_is_refused_without_the_right(
     client, outsider_client, media, renders, completed, django_user_model
 ):
-    link = url("fi", "consultant_report", token=completed.token)
+    link = url("fi", "consultant_report", pk=completed.pk)
     anonymous = client.get(link)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(reverse("admin:login"))
@@ -563,6 +563,6 @@ def test_consultant_gets_no_report_of_an_unfinished_test(
     consultant_client, media, renders, questionnaire
 ):
     unfinished = answered_assessment(questionnaire, mixed_answers, complete=False)
-    response = consultant_client.get(url("fi", "consultant_report", token=unfinished.token))
+    response = consultant_client.get(url("fi", "consultant_report", pk=unfinished.pk))
     assert response.status_code == 404
     assert renders == []

@@ -7,7 +7,7 @@ from django.utils import translation
 from assessments import selectors
 from assessments.codes import DONT_KNOW
 from assessments.models import Answer, Assessment
-from assessments.respondent.views import SESSION_TOKEN
+from assessments.respondent.views import SESSION_ASSESSMENT
 
 from ..factories import area_post
 
@@ -163,7 +163,7 @@ def test_landing_offers_to_continue_an_unfinished_test(client, questionnaire):
     assessment = start(client)
     html = client.get(url("fi", "landing")).content.decode()
     assert url("fi", "resume", token=assessment.token) in html
-    assert client.session[SESSION_TOKEN] == assessment.token
+    assert client.session[SESSION_ASSESSMENT] == assessment.pk  # the id, never the token
 
 
 def test_back_keeps_partial_answers_without_demanding_the_rest(client, questionnaire):

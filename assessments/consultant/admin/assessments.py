@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ... import result_format, roles
+from ... import result_format, roles, services
 from ...models import Area, Assessment
 from ...report import build
 from .. import workspace
@@ -188,6 +188,15 @@ class AssessmentAdmin(AssessmentToolsMixin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # respondents create assessments by taking the test
 
+    # Deleting is an erasure like the respondent's own: services.assessment_erase also strips
+    # the admin's log entries (the one about this deletion included) of the organisation's name.
+    def delete_model(self, request: HttpRequest, obj: Assessment) -> None:
+        services.assessment_erase(assessment=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Assessment]) -> None:
+        for assessment in queryset:
+            services.assessment_erase(assessment=assessment)
+
     def save_model(self, request: HttpRequest, obj: Assessment, form: Any, change: bool) -> None:
         # Only the consultant's own fields, so that an answer the respondent saves meanwhile is
         # never overwritten with what the page showed. updated_at moves too: it keys the cached
@@ -231,14 +240,16 @@ class AssessmentAdmin(AssessmentToolsMixin):
     def links(self, assessment: Assessment) -> str:
         if not assessment.is_completed:
             return "–"
-        token = {"token": assessment.token}
+        # The consultant's own read-only pages, by id: the respondent's token (which opens,
+        # changes and deletes the assessment) never appears in the admin.
+        by_id = {"pk": assessment.pk}
         links = [
             (
-                reverse("assessments:results", kwargs=token),
+                reverse("assessments:consultant_results", kwargs=by_id),
                 gettext("Results page (as the respondent sees it)"),
             ),
             (
-                reverse("assessments:consultant_report", kwargs=token),
+                reverse("assessments:consultant_report", kwargs=by_id),
                 gettext("PDF report with the comments"),
             ),
         ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ... import result_format
+from ... import result_format, scoring
 from ...models import Assessment, AssessmentQuerySet
 from ..workspace import AreaLabel
 
@@ -133,9 +133,12 @@ class LevelFilter(SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        if not value.isdigit():
+        # Only a level of the scale, spelled as the lookups spell it: str.isdigit() would let
+        # "²" or "٣" through to int(), which refuses them (a server error, not a bad filter).
+        levels = {str(level): level for level in scoring.LEVELS}
+        if value not in levels:
             raise IncorrectLookupParameters(value)
-        return queryset.filter(**{self.result_path: int(value)})
+        return queryset.filter(**{self.result_path: levels[value]})
 
 
 class OverallLevelFilter(LevelFilter):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -48,7 +49,10 @@ class AssessmentToolsMixin(admin.ModelAdmin):
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
-            return HttpResponseRedirect(reverse("admin:assessments_assessment_changelist"))
+            # As the list itself answers a filter value it does not know: the list, with "?e=1".
+            return HttpResponseRedirect(
+                f"{reverse('admin:assessments_assessment_changelist')}?{ERROR_FLAG}=1"
+            )
         return _export_response(changelist.queryset, file_format)
 
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:

@@ -7,8 +7,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    no_translations,
+)
 from django.db import transaction
+from django.db.models import Field
 
 from assessments.roles import CONSULTANTS_GROUP
 
@@ -31,6 +37,7 @@ class Command(BaseCommand):
             "--random-password", action="store_true", help="Generate a password and print it."
         )
 
+    @no_translations  # the command speaks English, the validators' messages included
     def handle(
         self,
         *args: Any,
@@ -42,9 +49,7 @@ class Command(BaseCommand):
         random_password: bool,
         **options: Any,
     ) -> None:
-        users = get_user_model().objects
-        if users.filter(username=username).exists():
-            raise CommandError(f"A user called {username!r} already exists.")
+        username = self._valid_new_username(username)
         try:
             group = Group.objects.get(name=CONSULTANTS_GROUP)
         except Group.DoesNotExist as exc:
@@ -71,6 +76,25 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Created the consultant {username}."))
         if generated:
             self.stdout.write(f"Password: {password}\nIt is shown only now; keep it safe.")
+
+    def _valid_new_username(self, username: str) -> str:
+        """`username` normalised and checked as the admin's user form checks it: the user model's
+        validator and length, and no existing user of the same name in any letter case."""
+        user_model = get_user_model()
+        username = user_model.normalize_username(username)
+        field = user_model._meta.get_field(user_model.USERNAME_FIELD)
+        if not isinstance(field, Field):  # a relation cannot be a user model's name field
+            raise CommandError(f"The user model's {user_model.USERNAME_FIELD} is not a field.")
+        try:
+            field.clean(username, None)
+        except ValidationError as exc:
+            raise CommandError(
+                f"{username!r} cannot be a user name: {' '.join(exc.messages)}"
+            ) from exc
+        lookup = {f"{user_model.USERNAME_FIELD}__iexact": username}
+        if user_model._default_manager.filter(**lookup).exists():
+            raise CommandError(f"A user called {username!r} already exists.")
+        return username
 
     def _interactive(self) -> bool:
         return sys.stdin.isatty()

@@ -214,4 +214,6 @@ def load_questionnaire(
             )
     if publish:
         version.publish()
+    # Every piece of content raised the stored revision; the caller's copy should know it.
+    version.refresh_from_db(fields=["content_revision"])
     return version, True

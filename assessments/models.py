@@ -8,7 +8,7 @@ reproduced from the exact texts and weights it was scored on. A change is a new 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +96,12 @@ class QuestionnaireVersion(models.Model):
         help_text=_("Fingerprint of the fixture this version was loaded from."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    content_revision = models.PositiveIntegerField(
+        _("content revision"),
+        default=0,
+        editable=False,
+        help_text=_("Increases whenever the version or its content changes; keys cached content."),
+    )
 
     objects: ClassVar[QuestionnaireVersionManager[QuestionnaireVersion]] = (
         QuestionnaireVersionQuerySet.as_manager()
@@ -121,6 +127,9 @@ class QuestionnaireVersion(models.Model):
             stored = type(self).objects.filter(pk=self.pk).first()
             if stored is not None and stored.is_frozen and _differs(stored, self):
                 raise FrozenContentError()
+        self.content_revision += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = [*kwargs["update_fields"], "content_revision"]
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
@@ -142,6 +151,14 @@ class QuestionnaireVersion(models.Model):
             self.status = self.Status.PUBLISHED
             self.published_at = timezone.now()
             self.save(update_fields=["status", "published_at"])
+
+
+def _content_changed(version_ids: Iterable[int]) -> None:
+    """Mark the versions' content as changed, so that no cache serves the old one."""
+    # The base manager: a plain update, the freeze having been checked by the caller.
+    QuestionnaireVersion._base_manager.filter(pk__in=list(version_ids)).update(
+        content_revision=F("content_revision") + 1
+    )
 
 
 def _refuse_if_any_frozen(queryset: models.QuerySet, version_path: str) -> None:
@@ -166,11 +183,35 @@ class VersionedContentQuerySet(models.QuerySet[_ContentT]):
 
     def update(self, **kwargs: object) -> int:
         _refuse_if_any_frozen(self, self.model.VERSION_PATH)
-        return super().update(**kwargs)
+        versions = self._version_ids()
+        updated = super().update(**kwargs)
+        _content_changed(versions)
+        return updated
 
     def delete(self) -> tuple[int, dict[str, int]]:
         _refuse_if_any_frozen(self, self.model.VERSION_PATH)
-        return super().delete()
+        versions = self._version_ids()
+        deleted = super().delete()
+        _content_changed(versions)
+        return deleted
+
+    def bulk_create(self, objs: Iterable[_ContentT], *args: Any, **kwargs: Any) -> list[_ContentT]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        # Through the first foreign key of VERSION_PATH: one query, not one per object.
+        first, _, rest = self.model.VERSION_PATH.partition("__")
+        parents = {getattr(obj, f"{first}_id") for obj in created}
+        if rest:
+            parent_model = self.model._meta.get_field(first).related_model
+            if not (isinstance(parent_model, type) and issubclass(parent_model, models.Model)):
+                raise TypeError(f"{self.model.VERSION_PATH} does not lead to a model")
+            parents = set(
+                parent_model._base_manager.filter(pk__in=parents).values_list(rest, flat=True)
+            )
+        _content_changed(parents)
+        return created
+
+    def _version_ids(self) -> set[int]:
+        return set(self.order_by().values_list(self.model.VERSION_PATH, flat=True).distinct())
 
 
 if TYPE_CHECKING:
@@ -191,10 +232,14 @@ class VersionedContent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self._refuse_if_frozen()
         super().save(*args, **kwargs)
+        _content_changed([self.get_version().pk])
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         self._refuse_if_frozen()
-        return super().delete(*args, **kwargs)
+        version = self.get_version().pk
+        deleted = super().delete(*args, **kwargs)
+        _content_changed([version])
+        return deleted
 
     def clean(self) -> None:
         super().clean()

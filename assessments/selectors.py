@@ -4,12 +4,23 @@ saved answers, and the scoring module's plain view of both. Nothing here writes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 
 from django.db.models import Prefetch
 
 from . import scoring
 from .codes import DONT_KNOW
-from .models import Area, Assessment, Option, Question, QuestionnaireVersion
+from .models import (
+    Area,
+    AreaLevel,
+    Assessment,
+    MaturityLevel,
+    Option,
+    Question,
+    QuestionnaireVersion,
+)
 
 
 def assessment_for_token(token: str) -> Assessment | None:
@@ -17,13 +28,45 @@ def assessment_for_token(token: str) -> Assessment | None:
     return Assessment.objects.select_related("version").by_token(token)
 
 
+@dataclass(frozen=True)
+class QuestionnaireContent:
+    """Everything a version says: its areas with their questions and options, its level names
+    and each area's text per level."""
+
+    areas: tuple[Area, ...]
+    levels: tuple[MaturityLevel, ...]
+    area_levels: tuple[AreaLevel, ...]
+
+
+def questionnaire_content(version: QuestionnaireVersion) -> QuestionnaireContent:
+    """The version's content, built once per version and process and kept while it is unchanged
+    (`content_revision`, raised by every change): every page of a test reads it, and a published
+    version with responses never changes at all."""
+    return _questionnaire_content(version.pk, version.created_at, version.content_revision)
+
+
 def areas_with_questions(version: QuestionnaireVersion) -> list[Area]:
     """The version's areas in order, each with its questions and their options prefetched."""
+    return list(questionnaire_content(version).areas)
+
+
+@lru_cache(maxsize=16)
+def _questionnaire_content(
+    version_id: int, created_at: datetime, content_revision: int
+) -> QuestionnaireContent:
+    # The model instances are shared by every request of the process and only ever read; the
+    # translated fields pick their language when read, so one copy serves every language.
     questions = Question.objects.order_by("order").prefetch_related(
         Prefetch("options", queryset=Option.objects.order_by("value"))
     )
-    return list(
-        version.areas.order_by("order").prefetch_related(Prefetch("questions", queryset=questions))
+    return QuestionnaireContent(
+        areas=tuple(
+            Area.objects.filter(version_id=version_id)
+            .order_by("order")
+            .prefetch_related(Prefetch("questions", queryset=questions))
+        ),
+        levels=tuple(MaturityLevel.objects.filter(version_id=version_id).order_by("level")),
+        area_levels=tuple(AreaLevel.objects.filter(area__version_id=version_id)),
     )
 
 

@@ -12,8 +12,8 @@ from datetime import datetime
 from django.utils.translation import get_language
 
 from .. import scoring
-from ..models import Answer, AreaComment, AreaLevel, Assessment, Question
-from ..selectors import areas_with_questions
+from ..models import Answer, AreaComment, Assessment, Question
+from ..selectors import questionnaire_content
 
 # Each level's band of scores, from the scoring module's one definition of the band edges.
 _EDGES = [lower for lower, _ in scoring.LEVEL_BANDS] + [scoring.MAX_SCORE]
@@ -120,6 +120,7 @@ def build_report(assessment: Assessment) -> Report:
     if result is None:
         raise ValueError("the assessment has no stored result yet")
     version = assessment.version
+    content = questionnaire_content(version)
     levels = {
         level.level: Level(
             number=level.level,
@@ -128,9 +129,9 @@ def build_report(assessment: Assessment) -> Report:
             lower=BANDS[level.level][0],
             upper=BANDS[level.level][1],
         )
-        for level in version.levels.all()
+        for level in content.levels
     }
-    areas = areas_with_questions(version)
+    areas = content.areas
     questions: dict[str, Question] = {q.code: q for area in areas for q in area.questions.all()}
     chosen = {
         answer.question_id: answer.option
@@ -153,9 +154,7 @@ def build_report(assessment: Assessment) -> Report:
     strengths = [finding(f) for f in result.strengths]
     priorities = [finding(f) for f in result.priorities]
     comments = AreaComment.objects.texts_by_area(assessment)
-    level_texts = {
-        (text.area_id, text.level): text for text in AreaLevel.objects.filter(area__version=version)
-    }
+    level_texts = {(text.area_id, text.level): text for text in content.area_levels}
 
     area_views = []
     for number, area in enumerate(areas, start=1):

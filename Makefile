@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint pytest messages audit lock loadtest loadtest-sqlite clean node-packages browser-tools bench-admin bench-pdf
+.PHONY: run test lint pytest messages audit lock loadtest loadtest-sqlite clean node-packages browser-tools bench-admin bench-pdf css
 
 # Reinstall only when the declared dependencies change.
 $(BIN)/python:
@@ -29,7 +29,10 @@ run: $(VENV)/.installed-run .env
 	@echo ""
 	@echo "  The CX maturity test is at  http://127.0.0.1:$(PORT)/"
 	@echo "  The admin is at             http://127.0.0.1:$(PORT)/admin/"
+	@echo "  (the task worker, manage.py db_worker, runs beside the server and stops with it)"
 	@echo ""
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # This checkout's development settings, written once and never overwritten: DEBUG on and a key of
@@ -59,6 +62,12 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 node-packages: node_modules/.installed
+
+# Bootstrap with only the rules the site's pages use, static/vendor/bootstrap/bootstrap.purged.min.css
+# (committed: serving needs no Node.js). Bootstrap and PurgeCSS are pinned in package-lock.json;
+# what is scanned and kept is in scripts/purge-css.mjs. Run it after changing a template's classes.
+css: node_modules/.installed $(VENV)/.installed-run
+	PYTHON=$(BIN)/python node scripts/purge-css.mjs
 
 # Says up front which browser tests (tests/browser) will be skipped and why; pytest repeats it in
 # its summary. In CI (CI=true) they are never skipped: they fail instead.
@@ -97,6 +106,14 @@ bench-admin: $(VENV)/.installed-dev
 # the view, on its own temporary SQLite data. See bench/bench_pdf.py (--profile to profile).
 bench-pdf: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_pdf.py $(BENCH_ARGS)
+
+# The app's speed against a bare view, in one table (docs/performance.md): every page's throughput
+# and latency on gunicorn, queries, bytes before the first question, PDF render and worker memory.
+# PostgreSQL when DATABASE_URL names it, else a temporary SQLite file; BENCH_ARGS="--scale" adds
+# the admin list and results page at 10k/100k assessments on PostgreSQL. Phony: bench/ is a folder.
+.PHONY: bench
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 # Known vulnerabilities in the locked dependencies; an unreachable service is reported, not failed.
 audit: $(VENV)/.installed-dev

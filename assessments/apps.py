@@ -12,9 +12,10 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The admin registers its model admins, the report cache its receivers, on import.
+        # The admin registers its model admins, the report's cache and tasks their receivers,
+        # on import.
         from .consultant import admin  # noqa: F401
-        from .report import cache  # noqa: F401
+        from .report import cache, tasks  # noqa: F401
         from .security import proxy_settings_check
 
         post_migrate.connect(_sync_consultants_group, sender=self)

@@ -22,6 +22,9 @@ from django.utils.cache import patch_cache_control
 # the namespace (a token's, a consultant's, one added later) is personal.
 PUBLIC_PAGES = frozenset({"landing", "privacy"})
 NOINDEX = "noindex, nofollow"
+# Set to True on a response that holds a secret next to text the address chose (the landing page
+# offering to continue a test echoes its query string): it is sent uncompressed (BREACH).
+UNCOMPRESSED = "cx_uncompressed"
 
 
 def is_personal(match: ResolverMatch | None) -> bool:

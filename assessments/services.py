@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import result_format, roles, scoring, selectors
-from .events import personal_data_erased
+from .events import assessment_completed, personal_data_erased
 from .models import Answer, AreaComment, Assessment, Option, Question, QuestionnaireVersion
 
 
@@ -78,8 +78,14 @@ def _mark_active(assessment: Assessment, *fields: str) -> None:
 
 
 @transaction.atomic
-def answers_save(*, assessment: Assessment, choices: Mapping[Question, Option | None]) -> None:
-    """Store the respondent's choices (None = don't know), replacing earlier ones."""
+def answers_save(
+    *,
+    assessment: Assessment,
+    choices: Mapping[Question, Option | None],
+    completed_step: int | None = None,
+) -> None:
+    """Store the respondent's choices (None = don't know), replacing earlier ones; with
+    `completed_step`, also remember that the respondent finished that step (in the same write)."""
     _lock_open(assessment)
     in_version = set(
         Question.objects.filter(
@@ -101,7 +107,11 @@ def answers_save(*, assessment: Assessment, choices: Mapping[Question, Option | 
         unique_fields=["assessment", "question"],
         update_fields=["option", "answered_at"],
     )
-    _mark_active(assessment)
+    if completed_step is not None and completed_step > assessment.last_step:
+        assessment.last_step = completed_step
+        _mark_active(assessment, "last_step")
+    else:
+        _mark_active(assessment)
 
 
 @transaction.atomic
@@ -115,13 +125,6 @@ def background_save(*, assessment: Assessment, details: Mapping[str, Any]) -> No
         setattr(assessment, name, value)
     assessment.clean()
     _mark_active(assessment, *details)
-
-
-def assessment_record_step(*, assessment: Assessment, step: int) -> None:
-    """Remember the furthest step the respondent has saved."""
-    if step > assessment.last_step:
-        assessment.last_step = step
-        _mark_active(assessment, "last_step")
 
 
 @transaction.atomic
@@ -144,6 +147,10 @@ def assessment_complete(*, assessment: Assessment) -> scoring.AssessmentResult:
     assessment.last_step = max(assessment.last_step, selectors.background_step(len(areas)))
     assessment.save(
         update_fields=["result", "result_revision", "completed_at", "last_step", "updated_at"]
+    )
+    # After the commit: a rolled-back completion announces nothing.
+    transaction.on_commit(
+        lambda: assessment_completed.send(sender=Assessment, assessment=assessment)
     )
     return result
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "assessments",
 ]
 
@@ -62,6 +64,14 @@ MIDDLEWARE = [
     "assessments.security.UntrustedProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for pages (HTML, text, JSON) when the client accepts it: below WhiteNoise, which serves
+    # static files pre-compressed (.br/.gz) and answers before reaching it, and above everything
+    # that changes a response's body, as Django's docs ask, so that it compresses the final bytes.
+    # Safe from BREACH here: the CSRF token on the pages is masked afresh for every response, and
+    # Django pads each compressed page with random bytes (cxmaturity/compression.py,
+    # docs/security.md). Responses with a Content-Encoding and file downloads (the PDF, already
+    # compressed) pass through as they are.
+    "cxmaturity.compression.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads a body: 413 above REQUEST_BODY_MAX_BYTES, 415 for non-form bodies.
@@ -280,6 +290,16 @@ if not REDIS_URL:
 # Who runs the service: shown in the privacy notice and the report's contact details.
 SERVICE_OWNER = env.str("SERVICE_OWNER", default="")
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
+
+# Background work (django-tasks): queued in the database and run by `manage.py db_worker`, which
+# `make run` starts beside the server and compose runs as its own service. Any number of workers
+# may share the queue, on as many machines as the app servers.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # How long personal data is kept (manage.py purge_expired), see docs/privacy.md.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)

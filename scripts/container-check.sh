@@ -82,7 +82,7 @@ cleanup() {
   for c in $(containers_of_project); do docker rm -f "$c" >/dev/null 2>&1; done
   for v in $(volumes_of_project); do docker volume rm -f "$v" >/dev/null 2>&1; done
   docker network rm -f "$NETWORK" >/dev/null 2>&1 || docker network rm "$NETWORK" >/dev/null 2>&1
-  docker rmi -f "$IMAGE" "${PROJECT}_web" "${PROJECT}-web" >/dev/null 2>&1
+  docker rmi -f "$IMAGE" "${PROJECT}_web" "${PROJECT}-web" "${PROJECT}_worker" "${PROJECT}-worker" >/dev/null 2>&1
   rm -rf "$WORK"
   if [ "$status" -eq 0 ]; then
     log "PASSED in $(since "$T0") (cleaned up: containers, volumes, network, image $ID)"
@@ -192,8 +192,10 @@ PORT_WEB=$(free_port)
 # must not change this run (podman-compose lets .env override the environment). The image is the
 # one just built, under the names compose gives a service's image (podman-compose, docker compose).
 cp "$REPO/compose.yaml" "$WORK/compose.yaml"
-docker tag "$IMAGE" "${PROJECT}_web"
-docker tag "$IMAGE" "${PROJECT}-web"
+for service in web worker; do
+  docker tag "$IMAGE" "${PROJECT}_${service}"
+  docker tag "$IMAGE" "${PROJECT}-${service}"
+done
 log "compose up: project $PROJECT, web on 127.0.0.1:$PORT_WEB"
 # What .env holds in docs/deploy.md; every compose command (down too) reads it.
 export SECRET_KEY POSTGRES_PASSWORD ALLOWED_HOSTS="$HOST" CSRF_TRUSTED_ORIGINS="https://$HOST" \
@@ -238,6 +240,29 @@ uid=$(pid1_uid "$WEB")
 [ -n "$uid" ] && [ "$uid" != 0 ] || fail "compose's web runs as uid '${uid}'"
 log "  web's main process uid $uid (not root)"
 check_deploy "$WEB"
+
+# The task worker: its own service, not root, and it runs what the app queues (a render of an
+# assessment that does not exist: done at once, and it proves the whole path).
+WORKER=$(docker ps -q --filter "label=com.docker.compose.project=$PROJECT" \
+  --filter "label=com.docker.compose.service=worker")
+WORKER=${WORKER%%$'\n'*}
+[ -n "$WORKER" ] || fail "compose started no worker container"
+uid=$(pid1_uid "$WORKER")
+[ -n "$uid" ] && [ "$uid" != 0 ] || fail "compose's worker runs as uid '${uid}'"
+task_id=$(docker exec "$WEB" python manage.py shell -v 0 -c \
+  "from assessments.report.tasks import render_report; print(render_report.enqueue(0, 'fi').id)" \
+  2>>"$WORK/worker-check.log" | tail -n 1)
+[ -n "$task_id" ] || fail "the app could not queue a task (see $WORK/worker-check.log)"
+state=""
+for _ in $(seq 1 60); do
+  state=$(docker exec "$WEB" python manage.py shell -v 0 -c \
+    "from assessments.report.tasks import render_report; print(render_report.get_result('$task_id').status)" \
+    2>>"$WORK/worker-check.log" | tail -n 1)
+  [ "$state" = SUCCESSFUL ] && break
+  sleep 2
+done
+[ "$state" = SUCCESSFUL ] || fail "the worker did not run the queued task (last state '$state')"
+log "  worker: uid $uid (not root); ran a queued task ($state)"
 
 t=$(date +%s)
 "${COMPOSE[@]}" down -v >"$WORK/compose-down.log" 2>&1 || fail "compose down -v"

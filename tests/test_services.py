@@ -106,3 +106,11 @@ def test_background_details_keep_the_consent_rule(questionnaire):
         assessment=assessment, details={"email": "a@example.com", "consent_to_contact": True}
     )
     assert Assessment.objects.get(pk=assessment.pk).email == "a@example.com"
+
+
+def test_finishing_a_step_is_remembered_with_its_answers(questionnaire):
+    assessment = answered_assessment(questionnaire, complete=False)
+    services.answers_save(assessment=assessment, choices={}, completed_step=2)
+    services.answers_save(assessment=assessment, choices={}, completed_step=1)
+    services.answers_save(assessment=assessment, choices={})
+    assert Assessment.objects.get(pk=assessment.pk).last_step == 2

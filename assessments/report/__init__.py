@@ -1,6 +1,7 @@
 """The report: the stored result joined with the texts it was scored on (build), what the PDF
 adds (document), the WeasyPrint renderer (pdf) with its static-files-only fetcher (fetcher),
-the storage cache of rendered PDFs (cache) and the download response (download).
+the storage cache of rendered PDFs (cache), the download response (download) and the task that
+renders a completed test's report ahead of its download (tasks).
 
 May import: selectors, models, events and below. Never respondent or consultant, and never
 services: the cache learns of deletions through post_delete and events.personal_data_erased.

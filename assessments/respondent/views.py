@@ -21,7 +21,7 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from .. import selectors, services
-from ..headers import NOINDEX
+from ..headers import NOINDEX, UNCOMPRESSED
 from ..models import Assessment, QuestionnaireVersion
 from ..report import build, download
 from .forms import AreaAnswersForm, BackgroundForm
@@ -163,6 +163,7 @@ def landing(request: HttpRequest) -> HttpResponse:
         # The continue link carries the private token: as personal as the test's own pages.
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = NOINDEX
+        setattr(response, UNCOMPRESSED, True)
     return response
 
 
@@ -211,14 +212,17 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
     )
     if request.method == "POST":
         if form.is_valid():
-            services.answers_save(assessment=assessment, choices=form.chosen())
+            services.answers_save(
+                assessment=assessment,
+                choices=form.chosen(),
+                completed_step=step if action == "next" else None,
+            )
             if action == "autosave":
                 return HttpResponse(status=204)
             if action == "back":
                 if step == 1:
                     return redirect("assessments:landing")
                 return redirect("assessments:area", token=token, step=step - 1)
-            services.assessment_record_step(assessment=assessment, step=step)
             if step < len(areas):
                 return redirect("assessments:area", token=token, step=step + 1)
             return redirect("assessments:background", token=token)

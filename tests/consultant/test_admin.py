@@ -300,7 +300,7 @@ def test_the_list_shows_levels_by_name_and_finds_this_weeks_leads(consultant_cli
 
 def test_abandoned_tests_show_where_the_respondent_stopped(consultant_client, questionnaire):
     stopped = answered_assessment(questionnaire, organisation="Kesken Oy", complete=False)
-    services.assessment_record_step(assessment=stopped, step=1)
+    services.answers_save(assessment=stopped, choices={}, completed_step=1)
     Assessment.objects.filter(pk=stopped.pk).update(
         last_active_at=timezone.now() - timedelta(days=2)
     )

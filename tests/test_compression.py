@@ -283,6 +283,10 @@ def bytes_before_the_first_question(client: Client) -> Download:
 
 
 @pytest.mark.slow  # collectstatic compresses every static file, once per module
+# Committed for real: closing a served file ends the "request", which may close the database
+# connection (PostgreSQL's pool), and the walk then needs a new one; no test transaction may hold
+# the old.
+@pytest.mark.django_db(transaction=True)
 def test_the_bytes_before_the_first_question_stay_within_budget(production_static, questionnaire):
     client = Client(HTTP_ACCEPT_ENCODING=BROWSER_ACCEPTS)
     download = bytes_before_the_first_question(client)

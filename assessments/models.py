@@ -544,6 +544,20 @@ class Assessment(models.Model):
     role = models.CharField(_("respondent's role"), max_length=20, choices=Role.choices, blank=True)
     email = models.EmailField(_("email"), blank=True)
     consent_to_contact = models.BooleanField(_("consent to contact"), default=False)
+    # What the respondent agreed to, and when: the wording shown at that moment, in their language.
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    consent_wording = models.TextField(_("consent wording"), blank=True, editable=False)
+    # "Ask us to contact you" after seeing the result: the hottest kind of lead.
+    contact_requested_at = models.DateTimeField(
+        _("contact requested"), null=True, blank=True, db_index=True
+    )
+
+    # Where the respondent came from, captured once at start from the landing URL: the campaign
+    # (utm_*) and the referring site's host only, never a full referring URL.
+    utm_source = models.CharField(_("campaign source"), max_length=100, blank=True, db_index=True)
+    utm_medium = models.CharField(_("campaign medium"), max_length=100, blank=True)
+    utm_campaign = models.CharField(_("campaign"), max_length=100, blank=True)
+    referrer_host = models.CharField(_("referring site"), max_length=253, blank=True)
 
     result = models.JSONField(_("result"), null=True, blank=True, editable=False)
     result_revision = models.PositiveIntegerField(

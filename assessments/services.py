@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import result_format, roles, scoring, selectors
-from .events import assessment_completed, personal_data_erased
+from .events import assessment_completed, consent_given, personal_data_erased, result_stored
 from .models import Answer, AreaComment, Assessment, Option, Question, QuestionnaireVersion
 
 
@@ -121,10 +121,21 @@ def background_save(*, assessment: Assessment, details: Mapping[str, Any]) -> No
     if unknown:
         raise ValueError(f"not background fields: {', '.join(sorted(unknown))}")
     _lock_open(assessment)
+    consented_before = assessment.consent_to_contact
     for name, value in details.items():
         setattr(assessment, name, value)
     assessment.clean()
-    _mark_active(assessment, *details)
+    fields = list(details)
+    newly_consented = assessment.consent_to_contact and not consented_before
+    if newly_consented:
+        assessment.consent_given_at = timezone.now()
+        fields.append("consent_given_at")
+    elif not assessment.consent_to_contact and assessment.consent_given_at:
+        assessment.consent_given_at = None
+        fields.append("consent_given_at")
+    _mark_active(assessment, *fields)
+    if newly_consented:
+        consent_given.send(sender=Assessment, assessment=assessment)
 
 
 @transaction.atomic
@@ -148,6 +159,7 @@ def assessment_complete(*, assessment: Assessment) -> scoring.AssessmentResult:
     assessment.save(
         update_fields=["result", "result_revision", "completed_at", "last_step", "updated_at"]
     )
+    result_stored.send(sender=Assessment, assessment=assessment)
     # After the commit: a rolled-back completion announces nothing.
     transaction.on_commit(
         lambda: assessment_completed.send(sender=Assessment, assessment=assessment)
@@ -236,6 +248,10 @@ PERSONAL_FIELDS = {
     "role": "",
     "consent_to_contact": False,
     "internal_notes": "",
+    "consent_given_at": None,
+    "consent_wording": "",
+    "contact_requested_at": None,
+    "referrer_host": "",
 }
 
 

@@ -75,6 +75,11 @@ def test_purge_expired_removes_exactly_the_expired_personal_data(questionnaire):
             industry="it",
             size="10-49",
             internal_notes="Soitettu Mikolle",
+            consent_given_at=timezone.now(),
+            consent_wording="Saatte ottaa minuun yhteyttä.",
+            contact_requested_at=timezone.now(),
+            referrer_host="intranet.vanha.fi",
+            utm_source="newsletter",
         ),
         days=30 * 24 + 1,
     )
@@ -97,6 +102,10 @@ def test_purge_expired_removes_exactly_the_expired_personal_data(questionnaire):
     assert (expired.organisation, expired.email, expired.role) == ("", "", "")
     assert expired.consent_to_contact is False
     assert expired.internal_notes == ""
+    assert (expired.consent_given_at, expired.consent_wording) == (None, "")
+    assert (expired.contact_requested_at, expired.referrer_host) == (None, "")
+    # The campaign names a channel, not a person: it stays for the consultancy's statistics.
+    assert expired.utm_source == "newsletter"
     assert not AreaComment.objects.filter(assessment=expired).exists()
     # What is not personal stays, so the method's statistics keep the result.
     assert (expired.industry, expired.size) == ("it", "10-49")

@@ -108,6 +108,33 @@ def test_background_details_keep_the_consent_rule(questionnaire):
     assert Assessment.objects.get(pk=assessment.pk).email == "a@example.com"
 
 
+def test_consent_is_timed_and_announced_once(questionnaire):
+    from assessments.events import consent_given
+
+    assessment = answered_assessment(questionnaire, complete=False)
+    heard: list[int] = []
+
+    def receiver(sender, assessment, **kwargs):
+        heard.append(assessment.pk)
+
+    consent_given.connect(receiver)
+    try:
+        services.background_save(
+            assessment=assessment, details={"email": "a@example.com", "consent_to_contact": True}
+        )
+        given_at = Assessment.objects.get(pk=assessment.pk).consent_given_at
+        services.background_save(assessment=assessment, details={"organisation": "Oy"})
+        assert Assessment.objects.get(pk=assessment.pk).consent_given_at == given_at
+        services.background_save(
+            assessment=assessment, details={"email": "", "consent_to_contact": False}
+        )
+    finally:
+        consent_given.disconnect(receiver)
+    assert given_at is not None
+    assert heard == [assessment.pk], "announced once, when consent is first given"
+    assert Assessment.objects.get(pk=assessment.pk).consent_given_at is None
+
+
 def test_finishing_a_step_is_remembered_with_its_answers(questionnaire):
     assessment = answered_assessment(questionnaire, complete=False)
     services.answers_save(assessment=assessment, choices={}, completed_step=2)

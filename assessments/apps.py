@@ -14,6 +14,7 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         # The admin registers its model admins, the report's cache and tasks their receivers,
         # on import.
+        from .consultancy import consultancy_check
         from .consultant import admin  # noqa: F401
         from .report import cache, tasks  # noqa: F401
         from .security import proxy_settings_check
@@ -22,6 +23,8 @@ class AssessmentsConfig(AppConfig):
         # Every manage.py command (migrate at the container's start included) reports a proxy
         # setting that cannot be what was meant.
         checks.register(proxy_settings_check, checks.Tags.security)
+        # A production names its data controller and contact (privacy notice, report).
+        checks.register(consultancy_check, checks.Tags.compatibility, deploy=True)
 
 
 def _sync_consultants_group(sender: AppConfig, **kwargs: Any) -> None:

@@ -487,6 +487,11 @@ class FollowUpStatus(models.TextChoices):
     NOT_INTERESTED = "not_interested", _("Not interested")
 
 
+CONSENT_NEEDS_EMAIL = _(
+    "Enter your email address so that we can contact you, or untick the consent to be contacted."
+)
+
+
 class Assessment(models.Model):
     """One organisation's run through the test, on one exact questionnaire version."""
 
@@ -628,6 +633,9 @@ class Assessment(models.Model):
             raise ValidationError(
                 {"consent_to_contact": _("To give your email, tick the consent to be contacted.")}
             )
+        # A consent to be contacted is worthless without an address to contact.
+        if self.consent_to_contact and not self.email:
+            raise ValidationError({"email": CONSENT_NEEDS_EMAIL})
 
     @property
     def stored_result(self) -> scoring.AssessmentResult | None:

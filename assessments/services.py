@@ -20,9 +20,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import result_format, roles, scoring, selectors
-from .events import assessment_completed, consent_given, personal_data_erased, result_stored
+from .events import (
+    assessment_completed,
+    consent_given,
+    contact_requested,
+    personal_data_erased,
+    result_stored,
+)
 from .models import Answer, AreaComment, Assessment, Option, Question, QuestionnaireVersion
 
 
@@ -45,6 +52,11 @@ class UnansweredQuestions(Exception):
 
 # The respondent's own fields on the background page.
 BACKGROUND_FIELDS = ("organisation", "industry", "size", "role", "email", "consent_to_contact")
+# The consent box's label on the background page: what the respondent agrees to, stored with the
+# consent (in the language it was shown in).
+BACKGROUND_CONSENT_WORDING = _(
+    "You may contact me about the results. My email is used only for that."
+)
 
 
 def assessment_start(*, language: str) -> Assessment:
@@ -121,7 +133,12 @@ def background_save(*, assessment: Assessment, details: Mapping[str, Any]) -> No
     if unknown:
         raise ValueError(f"not background fields: {', '.join(sorted(unknown))}")
     _lock_open(assessment)
-    consented_before = assessment.consent_to_contact
+    # From the row, not the caller's copy: a ModelForm has already set the new value on it.
+    consented_before = (
+        Assessment.objects.filter(pk=assessment.pk)
+        .values_list("consent_to_contact", flat=True)
+        .get()
+    )
     for name, value in details.items():
         setattr(assessment, name, value)
     assessment.clean()
@@ -129,10 +146,12 @@ def background_save(*, assessment: Assessment, details: Mapping[str, Any]) -> No
     newly_consented = assessment.consent_to_contact and not consented_before
     if newly_consented:
         assessment.consent_given_at = timezone.now()
-        fields.append("consent_given_at")
+        assessment.consent_wording = str(BACKGROUND_CONSENT_WORDING)
+        fields += ["consent_given_at", "consent_wording"]
     elif not assessment.consent_to_contact and assessment.consent_given_at:
         assessment.consent_given_at = None
-        fields.append("consent_given_at")
+        assessment.consent_wording = ""
+        fields += ["consent_given_at", "consent_wording"]
     _mark_active(assessment, *fields)
     if newly_consented:
         consent_given.send(sender=Assessment, assessment=assessment)
@@ -165,6 +184,53 @@ def assessment_complete(*, assessment: Assessment) -> scoring.AssessmentResult:
         lambda: assessment_completed.send(sender=Assessment, assessment=assessment)
     )
     return result
+
+
+class AssessmentNotCompleted(Exception):
+    """The assessment has no result yet: there is nothing to talk about."""
+
+
+@transaction.atomic
+def contact_request(*, assessment: Assessment, email: str, wording: str) -> None:
+    """The respondent asks the consultancy to contact them about their completed result.
+
+    Records the consent with the time and the wording shown (in the respondent's language) and
+    marks the request: the admin's hottest lead. A repeated request changes the address and the
+    consent but keeps the first request's time and announces nothing new.
+    """
+    if not wording.strip():
+        raise ValueError("a contact request needs the consent wording that was shown")
+    # ValidationError for an empty, malformed or overlong address, as the model field says.
+    email = Assessment._meta.get_field("email").clean(email.strip(), assessment)
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.completed_at is None:
+        raise AssessmentNotCompleted
+    now = timezone.now()
+    newly_consented = not locked.consent_to_contact
+    newly_requested = locked.contact_requested_at is None
+    assessment.email = email
+    assessment.consent_to_contact = True
+    assessment.consent_given_at = now
+    assessment.consent_wording = wording
+    if newly_requested:
+        assessment.contact_requested_at = now
+    else:
+        assessment.contact_requested_at = locked.contact_requested_at
+    assessment.clean()
+    assessment.save(
+        update_fields=[
+            "email",
+            "consent_to_contact",
+            "consent_given_at",
+            "consent_wording",
+            "contact_requested_at",
+            "updated_at",
+        ]
+    )
+    if newly_consented:
+        consent_given.send(sender=Assessment, assessment=assessment)
+    if newly_requested:
+        contact_requested.send(sender=Assessment, assessment=assessment)
 
 
 # The admin's log entries outlive what they are about: after an erasure they keep who did what

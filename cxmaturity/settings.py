@@ -291,6 +291,13 @@ if not REDIS_URL:
 SERVICE_OWNER = env.str("SERVICE_OWNER", default="")
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 
+# The respondent's next step (results page, report, privacy notice; assessments/consultancy.py):
+# who to talk to, and an optional https:// booking page for "Book a 30-minute review". In
+# production SERVICE_OWNER and CONTACT_EMAIL are required (`check --deploy`, assessments.E019/E020).
+CONTACT_PERSON = env.str("CONTACT_PERSON", default="")
+CONTACT_PHONE = env.str("CONTACT_PHONE", default="")
+BOOKING_URL = env.str("BOOKING_URL", default="")
+
 # Background work (django-tasks): queued in the database and run by `manage.py db_worker`, which
 # `make run` starts beside the server and compose runs as its own service. Any number of workers
 # may share the queue, on as many machines as the app servers.

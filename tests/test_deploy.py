@@ -32,6 +32,9 @@ PRODUCTION = {
     "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
     "TRUSTED_PROXIES": "10.0.0.2",  # the proxy that sets X-Forwarded-Proto (docs/deploy.md)
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    # The data controller and its contact, required in production (assessments/consultancy.py).
+    "SERVICE_OWNER": "Esimerkki Oy",
+    "CONTACT_EMAIL": "cx@example.com",
 }
 
 

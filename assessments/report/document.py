@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import translation
 
 from .. import scoring
+from ..consultancy import consultancy
 from ..models import Assessment
 from . import build
 
@@ -193,4 +194,7 @@ def report_context(assessment: Assessment, report: build.Report) -> dict[str, An
         "contact_name": settings.SERVICE_OWNER,
         "contact_email": settings.CONTACT_EMAIL,
         "consent_to_contact": assessment.consent_to_contact and bool(assessment.email),
+        # The next step and the data controller (templates/report/_next_step.html).
+        "consultancy": consultancy(),
+        "contact_requested": assessment.contact_requested_at is not None,
     }

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..codes import DONT_KNOW
 from ..models import Area, Assessment, Option, Question
-from ..services import BACKGROUND_FIELDS
+from ..services import BACKGROUND_CONSENT_WORDING, BACKGROUND_FIELDS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -115,9 +115,7 @@ class BackgroundForm(StrictFormMixin, forms.ModelForm):
         fields = list(BACKGROUND_FIELDS)
         labels = {
             "organisation": _("Organisation name"),
-            "consent_to_contact": _(
-                "You may contact me about the results. My email is used only for that."
-            ),
+            "consent_to_contact": BACKGROUND_CONSENT_WORDING,
         }
         help_texts = {
             "email": _("Optional. Give it only if you want us to contact you."),
@@ -152,3 +150,39 @@ class BackgroundForm(StrictFormMixin, forms.ModelForm):
     def details(self) -> dict[str, object]:
         """The valid form's background details, for services.background_save."""
         return {name: self.cleaned_data[name] for name in BACKGROUND_FIELDS}
+
+
+class ContactRequestForm(StrictFormMixin, forms.Form):
+    """ "Ask us to contact you" on the results page: one field, the address to be contacted at."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address so that we can contact you."),
+            "invalid": _("Enter an email address in the right format, like name@example.com."),
+        },
+    )
+
+    def __init__(self, *args: Any, consultancy_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.consultancy_name = consultancy_name
+        self.fields["email"].widget.attrs.update(
+            {"autocomplete": "email", "spellcheck": "false", "class": "form-control"}
+        )
+
+    @property
+    def wording(self) -> str:
+        """The consent the respondent gives by sending the form, as shown beside the button and
+        stored with the request (one text for both)."""
+        if self.consultancy_name:
+            return _(
+                "By sending this, you agree that %(name)s may contact you about these results "
+                "at this address. It is used for nothing else."
+            ) % {"name": self.consultancy_name}
+        return str(
+            _(
+                "By sending this, you agree that we may contact you about these results at this "
+                "address. It is used for nothing else."
+            )
+        )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,10 +22,11 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from .. import selectors, services
+from ..consultancy import consultancy
 from ..headers import NOINDEX, UNCOMPRESSED
 from ..models import Assessment, QuestionnaireVersion
 from ..report import build, download
-from .forms import AreaAnswersForm, BackgroundForm
+from .forms import AreaAnswersForm, BackgroundForm, ContactRequestForm
 
 # The session key under which an unfinished test is remembered: its id, never its token, so that
 # no stored session holds the key to anyone's answers (the id opens nothing, and once the row is
@@ -291,11 +293,49 @@ def results(request: HttpRequest, token: str) -> HttpResponse:
     assessment = _assessment(token)
     if not assessment.is_completed:
         return redirect("assessments:resume", token=token)
+    return _results_page(request, assessment)
+
+
+def _results_page(
+    request: HttpRequest,
+    assessment: Assessment,
+    contact_form: ContactRequestForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    owner = consultancy()
     return render(
         request,
         "assessments/results.html",
-        {"assessment": assessment, "report": build.build_report(assessment)},
+        {
+            "assessment": assessment,
+            "report": build.build_report(assessment),
+            "consultancy": owner,
+            "contact_form": contact_form
+            or ContactRequestForm(initial={"email": assessment.email}, consultancy_name=owner.name),
+        },
+        status=status,
     )
+
+
+@require_POST
+@limit_submits
+def contact_request(request: HttpRequest, token: str) -> HttpResponse:
+    """ "Ask us to contact you" from the results page."""
+    assessment = _assessment(token)
+    if not assessment.is_completed:
+        return redirect("assessments:resume", token=token)
+    form = ContactRequestForm(request.POST, consultancy_name=consultancy().name)
+    if not form.is_valid():
+        return _results_page(request, assessment, form)
+    try:
+        services.contact_request(
+            assessment=assessment, email=form.cleaned_data["email"], wording=form.wording
+        )
+    except ValidationError as error:
+        form.add_error("email", error.messages)
+        return _results_page(request, assessment, form)
+    # The section itself confirms the request, on this visit and every later one.
+    return redirect(reverse("assessments:results", args=[token]) + "#next-step")
 
 
 def private_link(request: HttpRequest, assessment: Assessment) -> str:
@@ -310,6 +350,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         {
             "service_owner": settings.SERVICE_OWNER,
             "contact_email": settings.CONTACT_EMAIL,
+            "consultancy": consultancy(),
             "retention_months": settings.RETENTION_MONTHS,
             "draft_days": settings.ABANDONED_DRAFT_DAYS,
         },

@@ -156,6 +156,8 @@ def take_test_by_pointer(
     labels = background_labels(language)
     page.get_by_label(labels["organisation"], exact=True).fill(ORGANISATION)
     page.get_by_label(labels["industry"], exact=True).select_option(index=1)
+    # A consent needs an address to contact.
+    page.get_by_label(labels["email"], exact=True).fill("testi@example.com")
     press(page.get_by_label(labels["consent_to_contact"]), tap)
     expect(page.get_by_label(labels["consent_to_contact"])).to_be_checked()
     press(page.get_by_role("button", name=t(language, "Show my results")), tap)

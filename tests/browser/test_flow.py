@@ -154,6 +154,9 @@ def test_whole_test_by_keyboard_only(site, questionnaire):
     tab_to(page, lambda el: el["name"] == "industry", "the industry list")
     page.keyboard.press("ArrowDown")
     expect(industry).not_to_have_value("")
+    # A consent needs an address to contact.
+    tab_to(page, lambda el: el["name"] == "email", "the email field")
+    page.keyboard.type("keyboard@example.com")
     consent = page.get_by_label(labels["consent_to_contact"])
     tab_to(page, lambda el: el["name"] == "consent_to_contact", "the consent box")
     page.keyboard.press("Space")

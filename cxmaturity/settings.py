@@ -280,9 +280,11 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "assessments.respondent.views.rate_limited"
 RATELIMIT_IP_META_KEY = "assessments.security.client_ip"
-# Requests per client address: starting a test, and saving answers (pages and autosaves).
+# Starting a test: per client address. Saving answers (pages and autosaves): per test, so that
+# an office behind one address never shares a limit, under a flood ceiling per address.
 RATE_LIMIT_START = env.str("RATE_LIMIT_START", default="30/h")
 RATE_LIMIT_SUBMIT = env.str("RATE_LIMIT_SUBMIT", default="600/h")
+RATE_LIMIT_SUBMIT_ADDRESS = env.str("RATE_LIMIT_SUBMIT_ADDRESS", default="6000/h")
 if not REDIS_URL:
     # Local memory is per process: fine on one development server, not across servers.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -53,14 +53,44 @@ def _submit_rate(group: str, request: HttpRequest) -> str:
     return settings.RATE_LIMIT_SUBMIT
 
 
-# Each limit by its group, so that the 429 page can tell how long the tripped one lasts.
-LIMITS = {"assessments:start": _start_rate, "assessments:submit": _submit_rate}
+def _submit_address_rate(group: str, request: HttpRequest) -> str:
+    return settings.RATE_LIMIT_SUBMIT_ADDRESS
+
+
+def _test_key(group: str, request: HttpRequest) -> str:
+    """Saves count against the test they save (its token from the address), not the office's
+    shared address: colleagues behind one address never use up each other's saves. The limiter
+    keeps only a hash of it."""
+    match = request.resolver_match
+    return str(match.kwargs.get("token", "")) if match else ""
+
+
+# Each limit by its group, with its key and rate, so that the 429 page can tell how long the
+# tripped one lasts: test starts per address; saves per test, under a flood ceiling per address.
+LIMITS: dict[str, tuple[str | Callable[[str, HttpRequest], str], Callable[..., str]]] = {
+    "assessments:start": ("ip", _start_rate),
+    "assessments:submit": (_test_key, _submit_rate),
+    "assessments:submit-address": ("ip", _submit_address_rate),
+}
 limit_starts = ratelimit(
     group="assessments:start", key="ip", rate=_start_rate, method="POST", block=True
 )
-limit_submits = ratelimit(
-    group="assessments:submit", key="ip", rate=_submit_rate, method="POST", block=True
-)
+
+
+def limit_submits(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    per_test = ratelimit(
+        group="assessments:submit", key=_test_key, rate=_submit_rate, method="POST", block=True
+    )
+    per_address = ratelimit(
+        group="assessments:submit-address",
+        key="ip",
+        rate=_submit_address_rate,
+        method="POST",
+        block=True,
+    )
+    return per_address(per_test(view))
+
+
 _PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -73,20 +103,37 @@ def _period(rate: str) -> int:
 def _retry_after(request: HttpRequest) -> int:
     """Seconds until the tripped limit's window ends; when no limit tells, the longest window."""
     waits = []
-    for group, rate in LIMITS.items():
-        usage = get_usage(request, group=group, key="ip", rate=rate, method="POST")
+    for group, (key, rate) in LIMITS.items():
+        usage = get_usage(request, group=group, key=key, rate=rate, method="POST")
         if usage and usage["should_limit"] and usage["time_left"] > 0:
             waits.append(usage["time_left"])
     return (
         max(waits)
         if waits
-        else max(_period(rate(group, request)) for group, rate in LIMITS.items())
+        else max(_period(rate(group, request)) for group, (_key, rate) in LIMITS.items())
     )
 
 
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    response = render(request, "assessments/rate_limited.html", status=429)
-    response["Retry-After"] = str(_retry_after(request))
+    """429 in the page's language: how long to wait, and the way back (to the test itself when
+    the refused request was a save of one)."""
+    retry_after = _retry_after(request)
+    match = request.resolver_match
+    token = match.kwargs.get("token") if match else None
+    if _action(request) == "autosave":
+        # The script shows its own "not saved" message; the page's Next still saves later.
+        response = HttpResponse(status=429)
+    else:
+        response = render(
+            request,
+            "assessments/rate_limited.html",
+            {
+                "retry_minutes": max(1, -(-retry_after // 60)),
+                "back_url": reverse("assessments:resume", args=[token]) if token else None,
+            },
+            status=429,
+        )
+    response["Retry-After"] = str(retry_after)
     return response
 
 

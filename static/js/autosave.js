@@ -15,11 +15,22 @@
     var changedMeanwhile = false;
     var submitting = false;
 
+    function failed() {
+      // Visible and announced (the status element is role=status): the answer is still on the
+      // page, and Next or Previous saves it with the page itself.
+      if (!status) { return; }
+      status.textContent = form.getAttribute("data-autosave-failed");
+      status.classList.add("autosave-failed");
+    }
+
     function report(response) {
       if (!status) { return; }
+      status.classList.remove("autosave-failed");
       if (response.status === 204) {
         status.textContent = form.getAttribute("data-autosave-saved");
-      } else if (response.status === 409) {
+      } else if (response.status !== 409) {
+        failed();
+      } else {
         // Completed meanwhile (in another tab): nothing was saved; the results are final.
         var link = document.createElement("a");
         link.href = form.getAttribute("data-autosave-results");
@@ -37,7 +48,7 @@
         body: data,
         credentials: "same-origin",
         headers: { "X-Requested-With": "fetch" }
-      }).then(report).catch(function () { /* the next click on Next saves it anyway */ })
+      }).then(report).catch(failed)
         .then(function () {
           inFlight = null;
           if (changedMeanwhile && !submitting) {

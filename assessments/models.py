@@ -711,6 +711,17 @@ class AreaComment(models.Model):
     )
     text = models.TextField(_("consultant's comment"))
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    # The signature printed under the comment: who wrote its current text (the name as it was
+    # then, so that a later rename or a deleted account leaves a printed report unchanged).
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    signer_name = models.CharField(_("signature"), max_length=150, blank=True)
 
     objects = AreaCommentQuerySet.as_manager()
 

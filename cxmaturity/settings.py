@@ -36,7 +36,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so that it can patch the admin's forms.
     "modeltranslation",
-    "django.contrib.admin",
+    # The admin with the consultant's own site (assessments/consultant/site.py).
+    "assessments.consultant.apps.ConsultantAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

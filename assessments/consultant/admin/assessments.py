@@ -3,7 +3,6 @@ assessment with its result, answers, follow-up and comments."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -12,7 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import ShowFacets
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
@@ -30,8 +29,11 @@ from .. import workspace
 from .comments import AreaCommentInline
 from .filters import (
     AreaLevelFilter,
-    AssignedFilter,
+    CampaignSourceFilter,
+    ConsentFilter,
+    NextContactFilter,
     OverallLevelFilter,
+    OwnerFilter,
     PeriodFilter,
     TestStatusFilter,
 )
@@ -41,7 +43,17 @@ from .tools import AssessmentToolsMixin
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-RESPONDENT_FIELDS = ("organisation", "role", "industry", "size", "email", "consent_to_contact")
+RESPONDENT_FIELDS = (
+    "organisation",
+    "role",
+    "industry",
+    "size",
+    "email",
+    "consent_to_contact",
+    "consent_given_at",
+    "contact_requested_at",
+)
+CAMPAIGN_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "referrer_host")
 TEST_FIELDS = ("started", "completed", "test_progress", "version", "language", "is_demo", "links")
 FOLLOW_UP_FIELDS = ("follow_up_status", "consultant", "next_contact_on", "internal_notes")
 TEST_FIELDSET = _("Test")
@@ -69,6 +81,10 @@ def _short_datetime(moment: datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
+def _short_date(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT")
+
+
 def _level_cell(level: int | None, name: str, *, with_name: bool) -> str:
     if level is None:
         return "–"
@@ -78,22 +94,8 @@ def _level_cell(level: int | None, name: str, *, with_name: bool) -> str:
     return format_html("{} {}", badge, name) if with_name and name else badge
 
 
-def _area_column(area: workspace.AreaLabel, labels: workspace.ContentLabels) -> Callable[..., str]:
-    """The level in one area of the current version, found in any result by the area's code."""
-
-    @admin.display(
-        description=format_html(
-            '<abbr title="{}">{}</abbr>',
-            area.name,
-            gettext("Area %(number)d") % {"number": area.number},
-        )
-    )
-    def column(assessment: Assessment) -> str:
-        level = workspace.area_levels(assessment).get(area.code)
-        return _level_cell(level, labels.level_name(assessment.version_id, level), with_name=False)
-
-    column.__name__ = f"area_{area.code}"
-    return column
+def _visually_hidden(text: str) -> SafeString:
+    return format_html('<span class="cx-visually-hidden">{}</span>', text)
 
 
 class FollowUpForm(forms.ModelForm):
@@ -110,7 +112,17 @@ class AssessmentAdmin(AssessmentToolsMixin):
     change_list_template = "admin/assessments/assessment/change_list.html"
     change_form_template = "admin/assessments/assessment/change_form.html"
     date_hierarchy = "created_at"
-    ordering = ("-created_at", "-pk")
+    # Completed tests first (the consultant's leads), the newest first; unfinished ones after.
+    # On PostgreSQL the index assessment_desk_order (migration 0008) serves exactly this order.
+    ordering = (  # type: ignore[assignment]  # the admin takes expressions; the stubs say str
+        F("completed_at").desc(nulls_last=True),
+        F("created_at").desc(),
+        F("pk").desc(),
+    )
+    list_select_related = ("consultant",)
+    list_display_links = ("organisation_cell",)
+    # The follow-up fields lead the page; saving them should not need a scroll to the bottom.
+    save_on_top = True
     search_fields = ("organisation", "email", "=token")
     search_help_text = _("Search by organisation, email or the exact private token.")
     list_per_page = 50
@@ -119,11 +131,12 @@ class AssessmentAdmin(AssessmentToolsMixin):
     # Counting every row on every page grows with the table; the filtered count is enough.
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
-    readonly_fields = RESPONDENT_FIELDS + TEST_FIELDS
+    readonly_fields = RESPONDENT_FIELDS + CAMPAIGN_FIELDS + TEST_FIELDS
     fieldsets = (
-        (_("Respondent"), {"fields": RESPONDENT_FIELDS}),
-        (TEST_FIELDSET, {"fields": TEST_FIELDS}),
         (_("Follow-up"), {"fields": FOLLOW_UP_FIELDS}),
+        (_("Respondent"), {"fields": RESPONDENT_FIELDS}),
+        (_("Campaign"), {"fields": CAMPAIGN_FIELDS}),
+        (TEST_FIELDSET, {"fields": TEST_FIELDS}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Assessment]:
@@ -147,22 +160,27 @@ class AssessmentAdmin(AssessmentToolsMixin):
         labels = content_labels(request)
 
         @admin.display(description=_("overall level"), ordering="overall_level_value")
-        def overall_level(assessment: Assessment) -> str:
+        def overall_level(
+            assessment: WithAnnotations[Assessment, _AssessmentAnnotations],
+        ) -> str:
+            if not assessment.is_completed:
+                # Where the respondent stopped, in the same column: the list fits 1,280 px.
+                return format_html(
+                    '<span class="cx-muted">{}</span>',
+                    workspace.progress(assessment, assessment.area_count),
+                )
             level = workspace.overall_level(assessment)
             return _level_cell(
                 level, labels.level_name(assessment.version_id, level), with_name=True
             )
 
         return [
-            "started",
-            "organisation",
-            "role",
-            "industry",
-            "size",
+            "organisation_cell",
+            "test_date",
             overall_level,
-            *(_area_column(area, labels) for area in labels.areas),
-            "test_progress",
-            "consent_to_contact",
+            "consent",
+            "next_contact",
+            "owner",
             "follow_up_status",
         ]
 
@@ -170,11 +188,13 @@ class AssessmentAdmin(AssessmentToolsMixin):
         labels = content_labels(request)
         names = labels.current_level_names
         return [
+            NextContactFilter,
+            ConsentFilter,
+            "follow_up_status",
+            OwnerFilter,
+            CampaignSourceFilter,
             PeriodFilter,
             TestStatusFilter,
-            "consent_to_contact",
-            "follow_up_status",
-            AssignedFilter,
             partial(OverallLevelFilter, level_names=names),
             *(partial(AreaLevelFilter, area=area, level_names=names) for area in labels.areas),
             "industry",
@@ -236,6 +256,62 @@ class AssessmentAdmin(AssessmentToolsMixin):
             ACTION_CHECKBOX_NAME,
             obj.pk,
             format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
+
+    @admin.display(description=_("organisation"), ordering="organisation")
+    def organisation_cell(self, assessment: Assessment) -> str:
+        name = str(assessment)
+        if assessment.contact_requested_at is None:
+            return name
+        asked = gettext("Asked to be contacted on %(date)s") % {
+            "date": _short_datetime(assessment.contact_requested_at)
+        }
+        return format_html(
+            '{} <span class="cx-hot" title="{}">{}</span>', name, asked, gettext("Hot lead")
+        )
+
+    @admin.display(description=_("consent"), ordering="consent_to_contact")
+    def consent(self, assessment: Assessment) -> str:
+        if not assessment.consent_to_contact:
+            return format_html(
+                '<span aria-hidden="true">–</span>{}', _visually_hidden(gettext("No"))
+            )
+        return format_html(
+            '<span class="cx-yes" aria-hidden="true">✓</span>{}', _visually_hidden(gettext("Yes"))
+        )
+
+    @admin.display(description=_("next contact"), ordering="next_contact_on")
+    def next_contact(self, assessment: Assessment) -> str:
+        day = assessment.next_contact_on
+        if day is None:
+            return "–"
+        shown = formats.date_format(day, "SHORT_DATE_FORMAT")
+        today = timezone.localdate()
+        if day > today:
+            return shown
+        due = gettext("today") if day == today else gettext("overdue")
+        return format_html(
+            '<span class="cx-due">{}</span> <span class="cx-due-word">{}</span>', shown, due
+        )
+
+    @admin.display(description=_("consultant"), ordering="consultant__username")
+    def owner(self, assessment: Assessment) -> str:
+        user = assessment.consultant
+        if user is None:
+            return "–"
+        return user.get_full_name() or user.get_username()
+
+    # The list's date: when a completed test became a lead, when an unfinished one began. Sorted
+    # by completion, as the list is by default (unfinished tests, with none, come last).
+    @admin.display(description=_("date"), ordering=F("completed_at").desc(nulls_last=True))
+    def test_date(self, assessment: Assessment) -> str:
+        # The day only: the list must fit 1,280 px; the time is on the assessment's page.
+        if assessment.completed_at:
+            return _short_date(assessment.completed_at)
+        return format_html(
+            '{} <span class="cx-muted">({})</span>',
+            _short_date(assessment.created_at),
+            gettext("started"),
         )
 
     @admin.display(description=_("date"), ordering="created_at")

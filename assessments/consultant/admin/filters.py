@@ -9,8 +9,10 @@ from typing import Any
 
 from django.contrib.admin import ModelAdmin, SimpleListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -155,3 +157,132 @@ class AreaLevelFilter(LevelFilter):
         self.parameter_name = f"level_{area.code}"
         self.result_path = result_format.area_level_path(area.code)
         super().__init__(*args, **kwargs)
+
+
+class ConsentFilter(SimpleListFilter):
+    """Whether the respondent may be contacted, and whether they asked to be (a hot lead)."""
+
+    title = _("consent to contact")
+    parameter_name = "consent"
+
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin[Assessment]) -> Lookups:
+        return [
+            ("yes", _("Consent given")),
+            ("contact_request", _("Asked to be contacted")),
+            ("no", _("No consent")),
+        ]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Assessment]
+    ) -> QuerySet[Assessment]:
+        if self.value() == "yes":
+            return queryset.filter(consent_to_contact=True)
+        if self.value() == "contact_request":
+            return queryset.filter(contact_requested_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(consent_to_contact=False)
+        return queryset
+
+
+class NextContactFilter(SimpleListFilter):
+    """The consultant's follow-up calendar: whose next contact date has come."""
+
+    title = _("next contact")
+    parameter_name = "next_contact"
+
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin[Assessment]) -> Lookups:
+        return [
+            ("due", _("Due (today or overdue)")),
+            ("today", _("Today")),
+            ("overdue", _("Overdue")),
+            ("week", _("In the next 7 days")),
+            ("none", _("Not set")),
+        ]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Assessment]
+    ) -> QuerySet[Assessment]:
+        today = timezone.localdate()
+        value = self.value()
+        if value == "due":
+            return queryset.filter(next_contact_on__lte=today)
+        if value == "today":
+            return queryset.filter(next_contact_on=today)
+        if value == "overdue":
+            return queryset.filter(next_contact_on__lt=today)
+        if value == "week":
+            return queryset.filter(
+                next_contact_on__gte=today, next_contact_on__lt=today + timedelta(days=7)
+            )
+        if value == "none":
+            return queryset.filter(next_contact_on__isnull=True)
+        return queryset
+
+
+class OwnerFilter(AssignedFilter):
+    """The assigned consultant: me, nobody, or any active staff member by name."""
+
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin[Assessment]) -> Lookups:
+        staff = get_user_model().objects.filter(is_staff=True, is_active=True)
+        others = [
+            (str(user.pk), user.get_full_name() or user.get_username())
+            for user in staff.order_by("first_name", "last_name", "username")
+            if user.pk != request.user.pk
+        ]
+        return [*super().lookups(request, model_admin), *others]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Assessment]
+    ) -> QuerySet[Assessment]:
+        value = self.value()
+        if value is None or value in ("me", "nobody"):
+            return super().queryset(request, queryset)
+        # An id as the lookups spell it, or a bad filter (never a server error).
+        if not (value.isascii() and value.isdigit()):
+            raise IncorrectLookupParameters(value)
+        return queryset.filter(consultant_id=int(value))
+
+
+# The source filter lists the most frequent campaign sources; rarer ones are found by search.
+MAX_SOURCE_CHOICES = 20
+NO_SOURCE = "-"
+
+
+# Counting the sources reads a whole index; the choices may lag new campaigns by minutes.
+SOURCES_CACHE_KEY = "cx-admin-campaign-sources"
+SOURCES_CACHE_SECONDS = 5 * 60
+
+
+def _frequent_sources() -> list[str]:
+    return list(
+        Assessment.objects.exclude(utm_source="")
+        .order_by()
+        .values("utm_source")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "utm_source")
+        .values_list("utm_source", flat=True)[:MAX_SOURCE_CHOICES]
+    )
+
+
+class CampaignSourceFilter(SimpleListFilter):
+    """The campaign a respondent came from (utm_source, stored at start)."""
+
+    title = _("campaign source")
+    parameter_name = "source"
+
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin[Assessment]) -> Lookups:
+        sources = (
+            cache.get_or_set(SOURCES_CACHE_KEY, _frequent_sources, SOURCES_CACHE_SECONDS) or []
+        )
+        return [
+            *((source, source) for source in sources),
+            (NO_SOURCE, _("No campaign")),
+        ]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Assessment]
+    ) -> QuerySet[Assessment]:
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(utm_source="" if value == NO_SOURCE else value)

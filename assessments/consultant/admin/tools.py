@@ -16,7 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ...models import Assessment
-from .. import dashboard, exports
+from .. import dashboard, desk, exports
+from ..site import previous_login
 
 
 def _export_response(assessments: QuerySet[Assessment], file_format: str) -> HttpResponse:
@@ -57,7 +58,8 @@ class AssessmentToolsMixin(admin.ModelAdmin):
 
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
-            raise PermissionDenied
+            # Every sign-in lands here; staff without the workspace get the admin's index.
+            return HttpResponseRedirect(reverse("admin:index"))
         real_only = request.GET.get("demo") == "exclude"
         assessments = Assessment.objects.all()
         if real_only:
@@ -70,6 +72,7 @@ class AssessmentToolsMixin(admin.ModelAdmin):
                 assessments, variant="real" if real_only else "all"
             ),
             "real_only": real_only,
+            "lead_inbox": desk.lead_inbox(assessments, last_visit=previous_login(request)),
             "min_assessments": dashboard.MIN_ASSESSMENTS_FOR_STATISTICS,
         }
         return TemplateResponse(request, "admin/assessments/dashboard.html", context)

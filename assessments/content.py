@@ -30,6 +30,9 @@ from .models import (
 )
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "questionnaire.yaml"
+# Every published version's fixture, oldest first: loading them in this order leaves the last one
+# current. 2026.1 stays loadable unchanged, because old assessments were scored on it.
+FIXTURES = (DEFAULT_FIXTURE, Path(settings.BASE_DIR) / "fixtures" / "questionnaire-2026.2.yaml")
 LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
 OPTIONS_PER_QUESTION = len(scoring.LEVELS)
 
@@ -83,11 +86,48 @@ def _levels(node: Any, where: str) -> list[Mapping[str, Any]]:
     return node
 
 
+def _glossary(node: Any) -> list[dict[str, Any]]:
+    """The optional glossary: term, definition, and optional match stems and avoided variants."""
+    if node is None:
+        return []
+    if not isinstance(node, list):
+        raise ContentError("glossary: expected a list of terms")
+    entries = []
+    for number, entry in enumerate(node, start=1):
+        if not isinstance(entry, Mapping):
+            raise ContentError(f"glossary term {number}: expected a mapping")
+        clean: dict[str, Any] = {
+            "term": _texts(entry.get("term"), f"glossary term {number}"),
+            "definition": _texts(entry.get("definition"), f"glossary term {number} definition"),
+        }
+        for key in ("match", "avoid"):
+            if key in entry:
+                clean[key] = _text_lists_any(entry[key], f"glossary term {number} {key}")
+        entries.append(clean)
+    return entries
+
+
+def _text_lists_any(node: Any, where: str) -> dict[str, list[str]]:
+    # Like _text_lists, but the languages may have different numbers of items.
+    if not isinstance(node, Mapping):
+        raise ContentError(f"{where}: expected lists in {', '.join(LANGUAGES)}")
+    lists = {}
+    for language in LANGUAGES:
+        items = node.get(language, [])
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            raise ContentError(f"{where}: expected a list of texts in '{language}'")
+        lists[language] = [i.strip() for i in items]
+    return lists
+
+
 def validate(data: Any) -> None:
     """Raise ContentError naming the first problem; the loader never writes half a version."""
     if not isinstance(data, Mapping) or not isinstance(data.get("version"), str):
         raise ContentError("the fixture needs a 'version' label")
     _texts(data.get("title"), "title")
+    if not isinstance(data.get("not_applicable", False), bool):
+        raise ContentError("not_applicable: expected true or false")
+    _glossary(data.get("glossary"))
     for entry in _levels(data.get("levels"), "levels"):
         _texts(entry.get("name"), f"level {entry['level']} name")
         _texts(entry.get("description"), f"level {entry['level']} description")
@@ -168,6 +208,8 @@ def load_questionnaire(
     for field, value in _translated("title", _texts(data["title"], "title")).items():
         setattr(version, field, value)
     version.content_hash = fingerprint
+    version.offers_not_applicable = data.get("not_applicable", False)
+    version.glossary = _glossary(data.get("glossary"))
     version.save()
 
     for entry in data["levels"]:

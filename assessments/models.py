@@ -102,6 +102,18 @@ class QuestionnaireVersion(models.Model):
         editable=False,
         help_text=_("Increases whenever the version or its content changes; keys cached content."),
     )
+    # Questionnaire 2026.2 on: "not applicable" beside "don't know", and a glossary of terms.
+    offers_not_applicable = models.BooleanField(
+        _("offers “not applicable”"),
+        default=False,
+        help_text=_("Whether each question can be answered “Not applicable”."),
+    )
+    glossary = models.JSONField(
+        _("glossary"),
+        default=list,
+        blank=True,
+        help_text=_("The terms the questions use, each with its explanation in every language."),
+    )
 
     objects: ClassVar[QuestionnaireVersionManager[QuestionnaireVersion]] = (
         QuestionnaireVersionQuerySet.as_manager()
@@ -643,7 +655,8 @@ class Assessment(models.Model):
 
 
 class Answer(models.Model):
-    """A respondent's choice for one question; no option means "don't know"."""
+    """A respondent's choice for one question; no option means "don't know", or "not applicable"
+    when so marked."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -651,6 +664,7 @@ class Answer(models.Model):
         Option, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
     )
     answered_at = models.DateTimeField(auto_now=True)
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
 
     class Meta:
         verbose_name = _("answer")
@@ -659,7 +673,11 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "question"], name="one_answer_per_question"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(not_applicable=False) | Q(option__isnull=True),
+                name="not_applicable_answer_has_no_option",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -673,6 +691,12 @@ class Answer(models.Model):
         super().clean()
         if self.option_id and self.option and self.option.question_id != self.question_id:
             raise ValidationError({"option": _("This option belongs to another question.")})
+        if self.not_applicable and self.option_id:
+            raise ValidationError({"option": _("A “not applicable” answer has no option.")})
+        if self.not_applicable and not self.assessment.version.offers_not_applicable:
+            raise ValidationError(
+                {"not_applicable": _("This questionnaire version has no “not applicable”.")}
+            )
         if self.question.area.version_id != self.assessment.version_id:
             raise ValidationError(
                 {"question": _("This question is not part of the assessment's version.")}

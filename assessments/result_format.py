@@ -9,6 +9,10 @@ Format 2 keys every area by its code, never by its position: a later questionnai
 reorder or add areas, and an old result must still be read by area. JSON objects keep no key
 order in PostgreSQL's jsonb, so the areas' content order is stored beside them.
 
+An area's `not_applicable` count came later (questionnaire 2026.2): it is written with every
+result and, being absent from the results stored before it, read as 0. No stored document
+changes, so the format number stays 2.
+
 Pure: no Django, no database.
 """
 
@@ -26,7 +30,15 @@ RESULT_FORMAT_VERSION = 2
 # The model field that holds the document, as database lookups spell it.
 FIELD = "result"
 
-_AREA_KEYS = ("score", "coverage", "level", "answered", "dont_know", "questions")
+_AREA_KEYS = (
+    "score",
+    "coverage",
+    "level",
+    "answered",
+    "dont_know",
+    "questions",
+    "not_applicable",
+)
 
 
 class UnreadableResult(ValueError):
@@ -105,6 +117,7 @@ def _area_load(code: str, data: Mapping[str, Any]) -> AreaResult:
         answered=data["answered"],
         dont_know=data["dont_know"],
         questions=data["questions"],
+        not_applicable=data.get("not_applicable", 0),
     )
 
 

@@ -12,11 +12,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from typing import TypeAlias, TypeGuard
+from typing import Final, Literal, TypeAlias, TypeGuard
 
-# Question code -> value 1..5, or None for "don't know". A code that is absent counts as
-# "don't know" too: a half-finished questionnaire can be scored the same way.
-Answers: TypeAlias = Mapping[str, int | None]
+# The answer "not applicable": the practice asked about does not exist in this kind of
+# organisation. Left out of the score like "don't know", but not a gap in knowledge. (The
+# scoring module's own value; forms use codes.NOT_APPLICABLE.)
+NOT_APPLICABLE: Final = "not_applicable"
+
+# Question code -> value 1..5, None for "don't know", or NOT_APPLICABLE. A code that is absent
+# counts as "don't know" too: a half-finished questionnaire can be scored the same way.
+Answers: TypeAlias = Mapping[str, int | None | Literal["not_applicable"]]
 
 MIN_VALUE = 1
 MAX_VALUE = 5
@@ -39,6 +44,9 @@ LEVELS: tuple[int, ...] = tuple(level for _, level in LEVEL_BANDS)
 
 # Below this share of the area's weight, a level would be a guess, so none is given.
 MIN_COVERAGE_FOR_LEVEL = 0.5
+# Above this share of an area's questions answered "not applicable", the area describes work
+# the organisation does not do, so it gets no level (at exactly this share it still does).
+MAX_NOT_APPLICABLE_SHARE_FOR_LEVEL = 0.5
 MAX_STRENGTHS = 3
 MAX_PRIORITIES = 3
 STRENGTH_MIN_VALUE = 4
@@ -110,11 +118,20 @@ class AreaSpec:
 class AreaResult:
     code: str
     score: float | None  # 0..100, one decimal; None when no question was answered
-    coverage: float  # answered weight / total weight, 0..1, unrounded
-    level: int | None  # None when coverage is under MIN_COVERAGE_FOR_LEVEL
+    # answered weight / weight of the applicable questions, 0..1, unrounded (0 when none apply)
+    coverage: float
+    # None when coverage is under MIN_COVERAGE_FOR_LEVEL or too many questions are not applicable
+    level: int | None
     answered: int
     dont_know: int  # answered None, or not answered at all
     questions: int
+    not_applicable: int = 0  # answered NOT_APPLICABLE; absent from results stored before it
+
+    @property
+    def mostly_not_applicable(self) -> bool:
+        """Whether more than MAX_NOT_APPLICABLE_SHARE_FOR_LEVEL of the questions do not apply,
+        which alone withholds the level."""
+        return _mostly_not_applicable(self.not_applicable, self.questions)
 
 
 @dataclass(frozen=True)
@@ -154,11 +171,20 @@ def _round_one_decimal(value: Fraction) -> float:
         return float(exact.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP))
 
 
+def _mostly_not_applicable(not_applicable: int, questions: int) -> bool:
+    return Fraction(not_applicable, max(questions, 1)) > Fraction(
+        str(MAX_NOT_APPLICABLE_SHARE_FOR_LEVEL)
+    )
+
+
 def _check_value(code: str, value: object) -> None:
-    if value is None or (_is_int(value) and MIN_VALUE <= value <= MAX_VALUE):
+    if value is None or value == NOT_APPLICABLE:
+        return
+    if _is_int(value) and MIN_VALUE <= value <= MAX_VALUE:
         return
     raise ValueError(
-        f"answer to {code!r} must be an integer {MIN_VALUE}..{MAX_VALUE} or None, got {value!r}"
+        f"answer to {code!r} must be an integer {MIN_VALUE}..{MAX_VALUE}, None or "
+        f"{NOT_APPLICABLE!r}, got {value!r}"
     )
 
 
@@ -189,14 +215,18 @@ def level_for_score(score: float) -> int:
 
 
 def _score_area(area: AreaSpec, answers: Answers) -> AreaResult:
-    total_weight = 0
+    total_weight = 0  # of the applicable questions
     answered_weight = 0
     weighted_steps = 0  # sum of weight * (value - 1)
     answered = 0
+    not_applicable = 0
     for question in area.questions:
-        total_weight += question.weight
         value = answers.get(question.code)
-        if value is None:
+        if value == NOT_APPLICABLE:
+            not_applicable += 1
+            continue
+        total_weight += question.weight
+        if not _is_int(value):
             continue
         answered += 1
         answered_weight += question.weight
@@ -209,18 +239,21 @@ def _score_area(area: AreaSpec, answers: Answers) -> AreaResult:
         score = _round_one_decimal(mean * int(MAX_SCORE))
         # Exact comparison: coverage as a float could fall a hair short of exactly 50 %.
         coverage_exact = Fraction(answered_weight, total_weight)
-        if coverage_exact >= Fraction(str(MIN_COVERAGE_FOR_LEVEL)):
+        if coverage_exact >= Fraction(str(MIN_COVERAGE_FOR_LEVEL)) and not _mostly_not_applicable(
+            not_applicable, len(area.questions)
+        ):
             # From the rounded score, so the displayed score and level always agree.
             level = level_for_score(score)
 
     return AreaResult(
         code=area.code,
         score=score,
-        coverage=answered_weight / total_weight,
+        coverage=answered_weight / total_weight if total_weight else 0.0,
         level=level,
         answered=answered,
-        dont_know=len(area.questions) - answered,
+        dont_know=len(area.questions) - answered - not_applicable,
         questions=len(area.questions),
+        not_applicable=not_applicable,
     )
 
 
@@ -275,7 +308,7 @@ def _findings(
     for area in areas:
         for question in area.questions:
             value = answers.get(question.code)
-            if value is not None:
+            if _is_int(value):
                 answered.append(
                     (
                         position,

@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Literal
 
 from django.db.models import Prefetch
 
 from . import scoring
-from .codes import DONT_KNOW
+from .codes import DONT_KNOW, NOT_APPLICABLE
 from .models import (
     Area,
     AreaLevel,
@@ -76,10 +77,15 @@ def background_step(area_count: int) -> int:
 
 
 def answer_choices(assessment: Assessment) -> dict[int, str]:
-    """Question id → the saved choice as a form value (an option id or DONT_KNOW)."""
+    """Question id → the saved choice as a form value (an option id, DONT_KNOW or
+    NOT_APPLICABLE)."""
     return {
-        question_id: str(option_id) if option_id else DONT_KNOW
-        for question_id, option_id in assessment.answers.values_list("question_id", "option_id")
+        question_id: str(option_id)
+        if option_id
+        else (NOT_APPLICABLE if not_applicable else DONT_KNOW)
+        for question_id, option_id, not_applicable in assessment.answers.values_list(
+            "question_id", "option_id", "not_applicable"
+        )
     }
 
 
@@ -106,9 +112,15 @@ def area_specs(areas: Iterable[Area]) -> tuple[scoring.AreaSpec, ...]:
     )
 
 
-def answer_values(assessment: Assessment) -> dict[str, int | None]:
-    """Question code → chosen value (None for don't know), as the scoring module reads it."""
-    return dict(assessment.answers.values_list("question__code", "option__value"))
+def answer_values(assessment: Assessment) -> dict[str, int | None | Literal["not_applicable"]]:
+    """Question code → chosen value (None for don't know, scoring.NOT_APPLICABLE), as the
+    scoring module reads it."""
+    return {
+        code: scoring.NOT_APPLICABLE if not_applicable else value
+        for code, value, not_applicable in assessment.answers.values_list(
+            "question__code", "option__value", "not_applicable"
+        )
+    }
 
 
 def scored_answers(assessment: Assessment) -> scoring.AssessmentResult:

@@ -95,15 +95,26 @@ def answers_save(
     assessment: Assessment,
     choices: Mapping[Question, Option | None],
     completed_step: int | None = None,
+    not_applicable: Collection[Question] = (),
 ) -> None:
-    """Store the respondent's choices (None = don't know), replacing earlier ones; with
-    `completed_step`, also remember that the respondent finished that step (in the same write)."""
+    """Store the respondent's choices (None = don't know) and the questions answered "not
+    applicable", replacing earlier ones; with `completed_step`, also remember that the
+    respondent finished that step (in the same write)."""
     _lock_open(assessment)
+    if not_applicable and not assessment.version.offers_not_applicable:
+        raise ValueError("this questionnaire version offers no 'not applicable' answer")
+    both = {question.pk for question in choices} & {question.pk for question in not_applicable}
+    if both:
+        raise ValueError("a question cannot be both answered and not applicable")
     in_version = set(
         Question.objects.filter(
-            area__version_id=assessment.version_id, pk__in=[question.pk for question in choices]
+            area__version_id=assessment.version_id,
+            pk__in=[question.pk for question in [*choices, *not_applicable]],
         ).values_list("pk", flat=True)
     )
+    for question in not_applicable:
+        if question.pk not in in_version:
+            raise ValueError(f"Question {question.code} is not part of the assessment's version")
     for question, option in choices.items():
         if question.pk not in in_version:
             raise ValueError(f"Question {question.code} is not part of the assessment's version")
@@ -112,12 +123,18 @@ def answers_save(
     # One statement for the whole page instead of a query pair per answer.
     Answer.objects.bulk_create(
         [
-            Answer(assessment=assessment, question=question, option=option)
-            for question, option in choices.items()
+            *(
+                Answer(assessment=assessment, question=question, option=option)
+                for question, option in choices.items()
+            ),
+            *(
+                Answer(assessment=assessment, question=question, not_applicable=True)
+                for question in not_applicable
+            ),
         ],
         update_conflicts=True,
         unique_fields=["assessment", "question"],
-        update_fields=["option", "answered_at"],
+        update_fields=["option", "not_applicable", "answered_at"],
     )
     if completed_step is not None and completed_step > assessment.last_step:
         assessment.last_step = completed_step

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from assessments import scoring
-from assessments.content import ContentError, load_questionnaire, validate
+from assessments.content import DEFAULT_FIXTURE, ContentError, load_questionnaire, validate
 from assessments.models import (
     Area,
     AreaLevel,
@@ -86,7 +86,7 @@ def test_every_question_is_traced_to_the_source_texts(questionnaire):
 
 
 def test_loading_twice_changes_nothing(questionnaire, capsys):
-    call_command("load_questionnaire")
+    call_command("load_questionnaire", str(DEFAULT_FIXTURE))
     assert "unchanged" in capsys.readouterr().out
     assert QuestionnaireVersion.objects.count() == 1
     assert Question.objects.count() == Question.objects.filter(area__version=questionnaire).count()

@@ -6,12 +6,13 @@ none of them scores again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils.translation import get_language
 
 from .. import scoring
+from ..glossary import Term, terms
 from ..models import Answer, AreaComment, Assessment, Question
 from ..selectors import questionnaire_content
 
@@ -65,6 +66,9 @@ class AreaView:
     priorities: list[FindingView]
     # The consultant's own words on this area (admin), empty when none.
     comment: str = ""
+    # Answered "not applicable" (questionnaire 2026.2 on); more than half withholds the level.
+    not_applicable: int = 0
+    mostly_not_applicable: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,17 @@ class Report:
     areas: list[AreaView]
     strengths: list[FindingView]
     priorities: list[FindingView]
+    # The version's glossary in the active language, sorted by term; empty before 2026.2.
+    glossary: list[Term] = field(default_factory=list)
+
+    @property
+    def not_applicable(self) -> int:
+        return sum(area.not_applicable for area in self.areas)
+
+    @property
+    def max_not_applicable_percent(self) -> int:
+        """Above this share of "not applicable" answers an area gets no level, for "50 %"."""
+        return round(scoring.MAX_NOT_APPLICABLE_SHARE_FOR_LEVEL * 100)
 
     @property
     def is_capped(self) -> bool:
@@ -195,6 +210,8 @@ def build_report(assessment: Assessment) -> Report:
                     if p.area == area.code
                 ],
                 comment=comments.get(area.pk, ""),
+                not_applicable=area_result.not_applicable,
+                mostly_not_applicable=area_result.mostly_not_applicable,
             )
         )
 
@@ -208,4 +225,5 @@ def build_report(assessment: Assessment) -> Report:
         areas=area_views,
         strengths=strengths,
         priorities=priorities,
+        glossary=terms(version.glossary, get_language() or "fi"),
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..codes import DONT_KNOW
+from ..codes import DONT_KNOW, NOT_APPLICABLE
 from ..models import Area, Assessment, Option, Question
 from ..services import BACKGROUND_CONSENT_WORDING, BACKGROUND_FIELDS
 
@@ -46,6 +46,9 @@ class QuestionField(forms.ChoiceField):
 
     number: int
     dont_know: str
+    not_applicable: str
+    # The glossary entries whose term first appears on the page in this question.
+    terms: list[dict[str, str]]
 
 
 class AreaAnswersForm(StrictFormMixin, forms.Form):
@@ -62,6 +65,8 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
         first_number: int = 1,
         saved: dict[int, str] | None = None,
         partial: bool = False,
+        offers_not_applicable: bool = False,
+        terms: dict[str, list[dict[str, str]]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -76,6 +81,8 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
             ]
             self.options.update({str(option.pk): option for option in question.options.all()})
             choices.append((DONT_KNOW, _("Don't know")))
+            if offers_not_applicable:
+                choices.append((NOT_APPLICABLE, _("Not applicable to us")))
             field = QuestionField(
                 label=question.text,
                 choices=choices,
@@ -87,6 +94,8 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
             field.number = number
             # The template marks the "don't know" option by this value.
             field.dont_know = DONT_KNOW
+            field.not_applicable = NOT_APPLICABLE
+            field.terms = (terms or {}).get(question.code, [])
             self.fields[name] = field
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -96,12 +105,21 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
         )
 
     def chosen(self) -> dict[Question, Option | None]:
-        """The answers of a valid form (None = don't know); unanswered questions are left out."""
+        """The answers of a valid form (None = don't know); unanswered questions and those
+        answered "not applicable" are left out."""
         return {
             self.questions[name]: None if value == DONT_KNOW else self.options[value]
             for name, value in self.cleaned_data.items()
-            if name in self.questions and value
+            if name in self.questions and value and value != NOT_APPLICABLE
         }
+
+    def not_applicable(self) -> list[Question]:
+        """The questions of a valid form answered "not applicable"."""
+        return [
+            self.questions[name]
+            for name, value in self.cleaned_data.items()
+            if name in self.questions and value == NOT_APPLICABLE
+        ]
 
 
 class BackgroundForm(StrictFormMixin, forms.ModelForm):

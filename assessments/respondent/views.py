@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
-from .. import selectors, services
+from .. import glossary, selectors, services
 from ..consultancy import consultancy
 from ..headers import NOINDEX, UNCOMPRESSED
 from ..models import Assessment, QuestionnaireVersion
@@ -252,12 +252,22 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
     first_number = 1 + sum(len(a.questions.all()) for a in areas[: step - 1])
 
     action = _action(request)
+    version = assessment.version
+    language = get_language()
+    # Each term is explained in the question where the page first uses it (the intro is "").
+    page_texts = [("", area.intro)] + [
+        (question.code, " ".join([question.text, *(o.text for o in question.options.all())]))
+        for question in area.questions.all()
+    ]
+    terms = glossary.first_uses(version.glossary, page_texts, language)
     form = AreaAnswersForm(
         request.POST if request.method == "POST" else None,
         area=area,
         first_number=first_number,
         saved=selectors.answer_choices(assessment),
         partial=action in ("back", "autosave"),
+        offers_not_applicable=version.offers_not_applicable,
+        terms=terms,
     )
     if request.method == "POST":
         if form.is_valid():
@@ -265,6 +275,7 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
                 assessment=assessment,
                 choices=form.chosen(),
                 completed_step=step if action == "next" else None,
+                not_applicable=form.not_applicable(),
             )
             if action == "autosave":
                 return HttpResponse(status=204)
@@ -284,6 +295,7 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
         {
             "assessment": assessment,
             "area": area,
+            "intro_terms": terms.get("", []),
             "form": form,
             "step": step,
             "step_count": len(areas) + 1,

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.content import (
-    DEFAULT_FIXTURE,
+    FIXTURES,
     ContentError,
     FrozenVersionChanged,
     load_questionnaire,
@@ -16,15 +16,21 @@ class Command(BaseCommand):
     help = "Load (or refresh) the questionnaire from its fixture file. Safe to run again."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_FIXTURE)
+        parser.add_argument(
+            "path",
+            nargs="?",
+            type=Path,
+            help="One fixture file; without it, every published version's fixture, oldest first.",
+        )
         parser.add_argument(
             "--draft", action="store_true", help="Load as a draft instead of publishing it."
         )
 
-    def handle(self, *args: Any, path: Path, draft: bool, **options: Any) -> None:
-        try:
-            version, changed = load_questionnaire(read_fixture(path), publish=not draft)
-        except (ContentError, FrozenVersionChanged) as exc:
-            raise CommandError(str(exc)) from exc
-        state = "loaded" if changed else "unchanged"
-        self.stdout.write(f"Questionnaire {version.label} ({version.status}): {state}.")
+    def handle(self, *args: Any, path: Path | None, draft: bool, **options: Any) -> None:
+        for fixture in [path] if path else FIXTURES:
+            try:
+                version, changed = load_questionnaire(read_fixture(fixture), publish=not draft)
+            except (ContentError, FrozenVersionChanged) as exc:
+                raise CommandError(str(exc)) from exc
+            state = "loaded" if changed else "unchanged"
+            self.stdout.write(f"Questionnaire {version.label} ({version.status}): {state}.")

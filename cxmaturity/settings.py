@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "assessments",
+    "assessments.benchmarks.apps.BenchmarksConfig",
 ]
 
 MIDDLEWARE = [
@@ -349,3 +350,13 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 # Signing in happens in the admin, and a refused or missing `next` lands there too.
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
+
+# Peer benchmarks (assessments/benchmarks, docs/benchmarks.md): how many organisations a
+# comparison group needs before it shows a quartile band, a percentile, or (an industry or a
+# size group) appears at all. The code never goes below 10 for any of them, whatever is set.
+BENCHMARK_MIN_BAND = env.int("BENCHMARK_MIN_BAND", default=30)
+BENCHMARK_MIN_PERCENTILE = env.int("BENCHMARK_MIN_PERCENTILE", default=100)
+BENCHMARK_MIN_SEGMENT = env.int("BENCHMARK_MIN_SEGMENT", default=10)
+# Demo data (manage.py seed_demo) counts in the benchmarks only when this is on; after changing
+# it, run manage.py benchmark_rebuild.
+BENCHMARK_INCLUDE_DEMO = env.bool("BENCHMARK_INCLUDE_DEMO", default=False)

@@ -1,0 +1,382 @@
+"""Reads of the benchmark: a result against its comparison group, the result's series and the
+change since the previous result, and the dashboard's overview. Every figure comes from the
+stored distributions (one query for all of a page's rows), never from a pass over assessments.
+
+Group figures appear only above their thresholds (`thresholds()`, never below
+THRESHOLD_FLOOR whatever the settings say):
+- a segment (an industry, a size) under `segment` organisations does not appear at all;
+- under `band`, only how many more are needed, nothing numeric;
+- from `band`, the quartile band and the group's quartiles; from `percentile`, also the
+  percentile rank rounded to 5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Q
+
+from ..models import Assessment, QuestionnaireVersion
+from . import figures
+from .models import OVERALL, Distribution, Entry, Group, SeriesMember
+
+THRESHOLD_FLOOR = 10
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    segment: int
+    band: int
+    percentile: int
+
+
+def thresholds() -> Thresholds:
+    """The settings' thresholds, none below THRESHOLD_FLOOR."""
+    return Thresholds(
+        segment=max(THRESHOLD_FLOOR, int(settings.BENCHMARK_MIN_SEGMENT)),
+        band=max(THRESHOLD_FLOOR, int(settings.BENCHMARK_MIN_BAND)),
+        percentile=max(THRESHOLD_FLOOR, int(settings.BENCHMARK_MIN_PERCENTILE)),
+    )
+
+
+def parse_group(value: object) -> Group:
+    """The group a request asked for; anything not in the list is everyone."""
+    return Group(value) if isinstance(value, str) and value in Group.values else Group.EVERYONE
+
+
+@dataclass(frozen=True)
+class AreaComparison:
+    """One area (or overall, code OVERALL) of a result against the picked group."""
+
+    code: str
+    score: float | None
+    group_size: int  # 0 when hidden
+    visible: bool  # False: a segment under its threshold, nothing about it may show
+    needed: int  # how many more organisations before a band shows; 0 when it shows
+    band: int | None  # 1 bottom quarter … 4 top quarter
+    percent: int | None  # "higher than about …", rounded to 5
+    quartiles: figures.Quartiles | None
+
+    @property
+    def is_top_band(self) -> bool:
+        return self.band == figures.TOP_BAND
+
+    @property
+    def mark(self) -> float | None:
+        return self.score if self.band is not None else None
+
+
+@dataclass(frozen=True)
+class GroupChoice:
+    group: Group
+    segment: str
+    size: int
+    selected: bool
+
+    @property
+    def value(self) -> str:
+        return self.group.value
+
+    @property
+    def label(self) -> str:
+        return str(self.group.label)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    group: Group
+    segment: str
+    segment_label: str
+    choices: tuple[GroupChoice, ...]
+    areas: tuple[AreaComparison, ...]  # in the result's area order
+    overall: AreaComparison | None
+    thresholds: Thresholds
+    asked_unavailable: bool  # the asked group is not available: everyone is shown instead
+
+    @property
+    def any_numbers(self) -> bool:
+        return any(area.band is not None for area in (*self.areas, self.overall) if area)
+
+    @property
+    def query(self) -> str:
+        return "" if self.group == Group.EVERYONE else f"compare={self.group.value}"
+
+
+def _segment(assessment: Assessment, group: Group) -> str:
+    if group == Group.INDUSTRY:
+        return assessment.industry
+    if group == Group.SIZE:
+        return assessment.size
+    return ""
+
+
+def _segment_label(assessment: Assessment, group: Group) -> str:
+    if group == Group.INDUSTRY:
+        return str(assessment.get_industry_display())
+    if group == Group.SIZE:
+        return str(assessment.get_size_display())
+    return ""
+
+
+def _compare(
+    code: str,
+    score: float | None,
+    row: Distribution | None,
+    limits: Thresholds,
+    is_segment: bool,
+) -> AreaComparison:
+    size = row.count if row else 0
+    hidden = AreaComparison(code, score, 0, False, 0, None, None, None)
+    if is_segment and size < limits.segment:
+        return hidden
+    if score is None or row is None or size < limits.band:
+        return AreaComparison(code, score, size, True, max(limits.band - size, 0), *[None] * 3)
+    rank = figures.percentile_rank(row.histogram, score)
+    return AreaComparison(
+        code=code,
+        score=score,
+        group_size=size,
+        visible=True,
+        needed=0,
+        band=figures.quartile_band(rank),
+        percent=figures.rounded_percent(rank) if size >= limits.percentile else None,
+        quartiles=figures.quartiles(row.histogram),
+    )
+
+
+def comparison(assessment: Assessment, asked: object = None) -> Comparison | None:
+    """The completed result against the asked group (everyone when the group is unknown or
+    unavailable); None when the result is unreadable or not completed. One query."""
+    result = assessment.stored_result
+    if result is None:
+        return None
+    limits = thresholds()
+    wanted = parse_group(asked)
+    keys = Q(group=Group.EVERYONE.value, segment="")
+    for group in (Group.INDUSTRY, Group.SIZE):
+        if segment := _segment(assessment, group):
+            keys |= Q(group=group.value, segment=segment)
+    rows = {
+        (row.group, row.area): row
+        for row in Distribution.objects.filter(keys, version_id=assessment.version_id)
+    }
+
+    def group_size(group: Group) -> int:
+        # The largest of its rows: an area without a score (or without an overall score) leaves
+        # a member out of that row only.
+        return max((row.count for (g, _), row in rows.items() if g == group.value), default=0)
+
+    available = [Group.EVERYONE] + [
+        group
+        for group in (Group.INDUSTRY, Group.SIZE)
+        if _segment(assessment, group) and group_size(group) >= limits.segment
+    ]
+    picked = wanted if wanted in available else Group.EVERYONE
+    is_segment = picked != Group.EVERYONE
+    areas = tuple(
+        _compare(area.code, area.score, rows.get((picked.value, area.code)), limits, is_segment)
+        for area in result.areas
+    )
+    overall = _compare(
+        OVERALL, result.overall_score, rows.get((picked.value, OVERALL)), limits, is_segment
+    )
+    return Comparison(
+        group=picked,
+        segment=_segment(assessment, picked),
+        segment_label=_segment_label(assessment, picked),
+        choices=tuple(
+            GroupChoice(group, _segment(assessment, group), group_size(group), group == picked)
+            for group in available
+        ),
+        areas=areas,
+        overall=overall,
+        thresholds=limits,
+        asked_unavailable=wanted != picked,
+    )
+
+
+# ---------------------------------------------------------------- series and change
+
+
+def series_results(assessment: Assessment) -> list[Assessment]:
+    """The completed results of the assessment's series, oldest first (just itself when it has
+    none); one query."""
+    member = SeriesMember.objects.filter(assessment_id=assessment.pk).first()
+    if member is None:
+        return [assessment] if assessment.is_completed else []
+    return list(
+        Assessment.objects.completed()
+        .filter(series_member__series_id=member.series_id)
+        .select_related("version")
+        .order_by("completed_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    code: str  # area code, OVERALL for the overall score
+    previous: float
+    current: float
+    mdc: float
+    assumed_error: bool  # the conservative fallback was used
+
+    @property
+    def difference(self) -> float:
+        return round(self.current - self.previous, 1)
+
+    @property
+    def is_clear(self) -> bool:
+        return figures.is_clear_change(self.difference, self.mdc)
+
+    @property
+    def direction(self) -> str:
+        """ "up", "down" or "none" (inside the measurement error: no clear change)."""
+        if not self.is_clear:
+            return "none"
+        return "up" if self.difference > 0 else "down"
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    assessment_id: int
+    completed_at: datetime | None
+    version_label: str
+    overall_score: float | None
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class Progress:
+    previous_completed_at: datetime | None
+    version_changed: bool
+    previous_version_label: str
+    changes: tuple[Change, ...]  # areas in the current result's order (both scored), then overall
+    history: tuple[HistoryPoint, ...]  # oldest first; shown from three results
+
+    @property
+    def overall(self) -> Change | None:
+        return next((change for change in self.changes if change.code == OVERALL), None)
+
+    @property
+    def area_changes(self) -> tuple[Change, ...]:
+        return tuple(change for change in self.changes if change.code != OVERALL)
+
+
+def measurement_errors(
+    version_ids: Iterable[int],
+) -> dict[tuple[int, str], figures.MeasurementError]:
+    """(version id, area) → the MDC95 from everyone's stored distribution; one query."""
+    errors: dict[tuple[int, str], figures.MeasurementError] = {}
+    for row in Distribution.objects.filter(
+        version_id__in=set(version_ids), group=Group.EVERYONE.value, segment=""
+    ):
+        moments = figures.ItemMoments.load(row.moments)
+        errors[(row.version_id, row.area)] = figures.measurement_error(
+            figures.standard_deviation(row.histogram), moments.alpha(), moments.count
+        )
+    return errors
+
+
+def _error(
+    errors: dict[tuple[int, str], figures.MeasurementError], version_id: int, code: str
+) -> figures.MeasurementError:
+    return errors.get((version_id, code)) or figures.measurement_error(None, None, 0)
+
+
+def progress(
+    assessment: Assessment, results: Sequence[Assessment] | None = None
+) -> Progress | None:
+    """The change since the previous completed result of the series; None for a first result."""
+    if results is None:
+        results = series_results(assessment)
+    earlier = [
+        item
+        for item in results
+        if item.completed_at
+        and assessment.completed_at
+        and (item.completed_at, item.pk) < (assessment.completed_at, assessment.pk)
+    ]
+    current = assessment.stored_result
+    if not earlier or current is None:
+        return None
+    previous_assessment = earlier[-1]
+    previous = previous_assessment.stored_result
+    if previous is None:
+        return None
+    errors = measurement_errors({assessment.version_id, previous_assessment.version_id})
+    previous_scores = {area.code: area.score for area in previous.areas}
+    pairs: list[tuple[str, float | None, float | None]] = [
+        (area.code, previous_scores.get(area.code), area.score) for area in current.areas
+    ]
+    pairs.append((OVERALL, previous.overall_score, current.overall_score))
+    changes = []
+    for code, before, now in pairs:
+        if before is None or now is None:
+            continue
+        # Across two versions the larger of their errors: the conservative one.
+        mine = _error(errors, assessment.version_id, code)
+        theirs = _error(errors, previous_assessment.version_id, code)
+        error = max(mine, theirs, key=lambda item: item.mdc)
+        changes.append(Change(code, before, now, error.mdc, error.assumed))
+    history = tuple(
+        HistoryPoint(
+            assessment_id=item.pk,
+            completed_at=item.completed_at,
+            version_label=item.version.label,
+            overall_score=(item.stored_result.overall_score if item.stored_result else None),
+            is_current=item.pk == assessment.pk,
+        )
+        for item in results
+        if item.completed_at
+        and assessment.completed_at
+        and (item.completed_at, item.pk) <= (assessment.completed_at, assessment.pk)
+    )
+    return Progress(
+        previous_completed_at=previous_assessment.completed_at,
+        version_changed=previous_assessment.version_id != assessment.version_id,
+        previous_version_label=previous_assessment.version.label,
+        changes=tuple(changes),
+        history=history,
+    )
+
+
+# ---------------------------------------------------------------- the dashboard
+
+
+@dataclass(frozen=True)
+class GroupOverview:
+    version_label: str
+    group: Group
+    segment: str
+    size: int
+    quartiles: figures.Quartiles | None  # overall score, only from the band threshold
+
+
+def overview() -> list[GroupOverview]:
+    """Every group's size and overall quartiles per version, segments under their threshold
+    left out; one query."""
+    limits = thresholds()
+    rows = (
+        Distribution.objects.filter(area=OVERALL, count__gt=0)
+        .select_related("version")
+        .order_by("-version__created_at", "group", "segment")
+    )
+    return [
+        GroupOverview(
+            version_label=row.version.label,
+            group=Group(row.group),
+            segment=row.segment,
+            size=row.count,
+            quartiles=figures.quartiles(row.histogram) if row.count >= limits.band else None,
+        )
+        for row in rows
+        if row.group == Group.EVERYONE or row.count >= limits.segment
+    ]
+
+
+def counted(version: QuestionnaireVersion) -> int:
+    """How many results of the version count in the benchmark."""
+    return Entry.objects.filter(version=version).count()

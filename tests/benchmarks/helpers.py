@@ -1,0 +1,21 @@
+"""Distributions of a chosen size, written directly: a group of 100 without 100 completions."""
+
+import random
+
+from assessments.benchmarks import figures
+from assessments.benchmarks.models import OVERALL, Distribution
+
+
+def set_group(version, group, segment, size, *, seed=0, low=20.0, high=90.0):
+    """Make the group exactly `size` organisations in every area and overall."""
+    rng = random.Random(seed)
+    codes = [area.code for area in version.areas.all()] + [OVERALL]
+    for code in codes:
+        scores = [round(rng.uniform(low, high), 1) for _ in range(size)]
+        Distribution.objects.update_or_create(
+            version=version,
+            group=group,
+            segment=segment,
+            area=code,
+            defaults={"count": size, "histogram": figures.histogram(scores), "moments": {}},
+        )

@@ -93,7 +93,7 @@ def test_a_new_test_is_taken_on_2026_2_with_dont_know_and_not_applicable(old_ass
     # The options are shown without numbers or scores.
     assert "option-level" not in page
     # A term is explained where the page first uses it, without JavaScript.
-    assert "<details class=\"terms\">" in page and "<dfn>palvelulupaus</dfn>" in page
+    assert '<details class="terms">' in page and "<dfn>palvelulupaus</dfn>" in page
     questions = selectors.areas_with_questions(assessment.version)
     assert sum(len(area.questions.all()) for area in questions) == len(
         [q for a in read_fixture(FIXTURES[-1])["areas"] for q in a["questions"]]
@@ -101,9 +101,7 @@ def test_a_new_test_is_taken_on_2026_2_with_dont_know_and_not_applicable(old_ass
 
 
 @pytest.mark.parametrize("language", ["fi", "en"])
-def test_a_2026_1_results_page_and_report_are_unchanged_by_2026_2(
-    old_assessment, language
-) -> None:
+def test_a_2026_1_results_page_and_report_are_unchanged_by_2026_2(old_assessment, language) -> None:
     client = Client()
     page_before = results_page(client, old_assessment, language)
     html_before = report_html(old_assessment, language)

@@ -19,7 +19,7 @@ from assessments.scoring import (
     score_assessment,
 )
 
-from .test_scoring import area, area_score, answers_for
+from .test_scoring import answers_for, area, area_score
 
 NA = NOT_APPLICABLE
 Answer = int | None | str
@@ -144,7 +144,8 @@ def test_not_applicable_scores_like_leaving_the_question_out(
     own = {q.code: answers[q.code] for q in spec.questions if q.code in answers}
     full = score_area(spec, own)  # type: ignore[arg-type]
     reduced = score_area(
-        AreaSpec(spec.code, kept), {code: v for code, v in own.items() if v != NA}  # type: ignore[arg-type]
+        AreaSpec(spec.code, kept),
+        {code: v for code, v in own.items() if v != NA},  # type: ignore[arg-type]
     )
     assert full.score == reduced.score
     assert full.coverage == reduced.coverage

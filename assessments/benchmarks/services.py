@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from .. import result_format, selectors, services
+from .. import result_format, scoring, selectors, services
 from ..models import Answer, Assessment, QuestionnaireVersion
 from . import figures
 from .models import OVERALL, Distribution, Entry, Group, Series, SeriesMember
@@ -62,7 +62,7 @@ def _question_codes(version: QuestionnaireVersion) -> dict[str, list[str]]:
 
 def contribution_of(
     assessment: Assessment,
-    answers: Mapping[str, int | None] | None = None,
+    answers: scoring.Answers | None = None,
     question_codes: Mapping[str, list[str]] | None = None,
 ) -> Contribution | None:
     """What the assessment adds to the distributions; None when it does not count."""
@@ -83,9 +83,10 @@ def contribution_of(
     items: dict[str, list[int]] = {}
     everything: list[int] | None = []
     for code, questions in question_codes.items():
+        # Alpha needs complete rows: "don't know" and "not applicable" leave the area out.
         values = [answers.get(question) for question in questions]
-        if code in scores and all(value is not None for value in values):
-            row = [int(value) for value in values if value is not None]
+        row = [value for value in values if isinstance(value, int)]
+        if code in scores and len(row) == len(values):
             items[code] = row
             if everything is not None:
                 everything.extend(row)

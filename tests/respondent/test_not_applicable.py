@@ -83,6 +83,7 @@ def test_an_area_that_mostly_does_not_apply_gets_no_level_and_says_why(client, n
     assert result.overall_level is None
     page = client.get(url("fi", "results", token=assessment.token)).content.decode()
     assert "ei koske teidän organisaatiotanne" in page
+    assert "Tasoa ei anneta myöskään osa-alueelle" in page
     page_en = client.get(url("en", "results", token=assessment.token)).content.decode()
     assert "do not apply to your organisation" in " ".join(page_en.split())
 

@@ -91,8 +91,13 @@ def test_a_new_test_is_taken_on_2026_2_with_dont_know_and_not_applicable(old_ass
         page = client.get(reverse("assessments:area", args=[assessment.token, 1])).content.decode()
     assert assessment.version.label == "2026.2"
     assert f'value="{DONT_KNOW}"' in page and f'value="{NOT_APPLICABLE}"' in page
-    # The options are shown without numbers or scores.
-    assert "option-level" not in page
+    # The options are shown without numbers or scores: a label holds the option's text only.
+    labels = re.findall(r'<label class="form-check-label"[^>]*>(.*?)</label>', page, re.S)
+    assert len(labels) == 7 * len(
+        selectors.areas_with_questions(assessment.version)[0].questions.all()
+    )
+    for label in labels:
+        assert re.fullmatch(r'<span class="option-text">[^<\d]+</span>', label.strip()), label
     # A term is explained where the page first uses it, without JavaScript.
     assert '<details class="terms">' in page and "<dfn>palvelulupaus</dfn>" in page
     questions = selectors.areas_with_questions(assessment.version)

@@ -9,9 +9,11 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Literal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch
 
-from . import scoring
+from . import reading, scoring
 from .codes import DONT_KNOW, NOT_APPLICABLE
 from .models import (
     Area,
@@ -127,4 +129,65 @@ def scored_answers(assessment: Assessment) -> scoring.AssessmentResult:
     """The assessment's saved answers scored now (the stored result is what pages show)."""
     return scoring.score_assessment(
         area_specs(areas_with_questions(assessment.version)), answer_values(assessment)
+    )
+
+
+# Below this many completed (non-demo) tests on a version, the median would say more about a few
+# people than about the test, so the landing page shows the estimate from the word count.
+MIN_COMPLETIONS_FOR_MEASURED_TIME = 20
+# The median of the most recent completions: recent enough to follow a changed questionnaire.
+COMPLETION_TIME_SAMPLE = 500
+# The figure moves slowly; an hour old is fresh enough, and the landing page pays no query.
+COMPLETION_TIME_CACHE_SECONDS = 60 * 60
+
+
+@dataclass(frozen=True)
+class CompletionTime:
+    """How long a test on a version typically takes, and where the figure comes from."""
+
+    minutes: int
+    measured: bool  # the median of completed tests; otherwise estimated from the word count
+    completions: int  # completed, non-demo tests it was measured from (up to the sample)
+
+
+def completion_time(version: QuestionnaireVersion) -> CompletionTime:
+    """The typical time from start to completion of a test on `version`: the median of its
+    recent completed, non-demo tests, or the reading-time estimate while there are too few
+    (docs/content.md, "Honest length"). Cached per version and content revision."""
+    key = f"completion-time:{version.pk}:{version.content_revision}"
+    found = cache.get(key)
+    if isinstance(found, CompletionTime):
+        return found
+    rows = list(
+        Assessment.objects.completed()
+        .real()
+        .filter(version=version)
+        .order_by("-completed_at")
+        .values_list("created_at", "completed_at")[:COMPLETION_TIME_SAMPLE]
+    )
+    durations = [
+        (done - started).total_seconds()
+        for started, done in rows
+        if done is not None and done >= started
+    ]
+    if len(durations) >= MIN_COMPLETIONS_FOR_MEASURED_TIME:
+        result = CompletionTime(reading.median_minutes(durations), True, len(durations))
+    else:
+        result = CompletionTime(
+            reading.estimated_minutes(_questionnaire_words(version)), False, len(durations)
+        )
+    cache.set(key, result, COMPLETION_TIME_CACHE_SECONDS)
+    return result
+
+
+def _questionnaire_words(version: QuestionnaireVersion) -> int:
+    """The words of the questions and options in the default language (Finnish, the longer)."""
+    language = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    return sum(
+        reading.count_words(question.texts("text")[language])
+        + sum(
+            reading.count_words(option.texts("text")[language]) for option in question.options.all()
+        )
+        for area in areas_with_questions(version)
+        for question in area.questions.all()
     )

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from assessments import glossary, scoring
 from assessments.content import FIXTURES, read_fixture
+from assessments.reading import count_words
 
 LANGUAGES = ("fi", "en")
 MIN_QUESTIONS, MAX_QUESTIONS = 24, 27
@@ -58,12 +59,6 @@ ROLE_WORDS: Mapping[str, tuple[str, ...]] = {
         "hr",
     ),
 }
-_WORD = re.compile(r"\w+(?:[-:’'´]\w+)*")
-
-
-def count_words(text: str) -> int:
-    """Words as a reader counts them: "ei-koske" and "asiakas’" are one word each."""
-    return len(_WORD.findall(text))
 
 
 def questionnaire_words(data: Mapping[str, Any], language: str) -> int:

@@ -85,13 +85,19 @@ def test_load_questionnaire_publishes_2026_2_over_2026_1_answers(old_assessment)
 def test_a_new_test_is_taken_on_2026_2_with_dont_know_and_not_applicable(old_assessment) -> None:
     call_command("load_questionnaire", stdout=StringIO())
     client = Client()
-    client.post(reverse("assessments:start"))
-    assessment = Assessment.objects.latest("created_at")
+    with translation.override("fi"):
+        client.post(reverse("assessments:start"))
+        assessment = Assessment.objects.latest("created_at")
+        page = client.get(reverse("assessments:area", args=[assessment.token, 1])).content.decode()
     assert assessment.version.label == "2026.2"
-    page = client.get(reverse("assessments:area", args=[assessment.token, 1])).content.decode()
     assert f'value="{DONT_KNOW}"' in page and f'value="{NOT_APPLICABLE}"' in page
-    # The options are shown without numbers or scores.
-    assert "option-level" not in page
+    # The options are shown without numbers or scores: a label holds the option's text only.
+    labels = re.findall(r'<label class="form-check-label"[^>]*>(.*?)</label>', page, re.S)
+    assert len(labels) == 7 * len(
+        selectors.areas_with_questions(assessment.version)[0].questions.all()
+    )
+    for label in labels:
+        assert re.fullmatch(r'<span class="option-text">[^<\d]+</span>', label.strip()), label
     # A term is explained where the page first uses it, without JavaScript.
     assert '<details class="terms">' in page and "<dfn>palvelulupaus</dfn>" in page
     questions = selectors.areas_with_questions(assessment.version)

@@ -96,6 +96,7 @@ class AnswerRow:
     value: int | None
     dont_know: bool  # answered "don't know"
     answered: bool  # False: the respondent never got this far
+    not_applicable: bool = False  # answered "not applicable" (questionnaire 2026.2 on)
 
 
 @dataclass(frozen=True)
@@ -111,10 +112,9 @@ class AnswerSection:
 
 def answer_sections(assessment: Assessment) -> list[AnswerSection]:
     """Every question of the assessment's version with the respondent's answer, by area."""
-    chosen = {
-        answer.question_id: answer.option
-        for answer in Answer.objects.filter(assessment=assessment).select_related("option")
-    }
+    answers = list(Answer.objects.filter(assessment=assessment).select_related("option"))
+    chosen = {answer.question_id: answer.option for answer in answers}
+    not_applicable = {answer.question_id for answer in answers if answer.not_applicable}
     sections = []
     number = 0
     for area_number, area in enumerate(areas_with_questions(assessment.version), start=1):
@@ -129,8 +129,11 @@ def answer_sections(assessment: Assessment) -> list[AnswerSection]:
                     question=question.text,
                     answer=option.text if option else "",
                     value=option.value if option else None,
-                    dont_know=question.pk in chosen and option is None,
+                    dont_know=question.pk in chosen
+                    and option is None
+                    and question.pk not in not_applicable,
                     answered=question.pk in chosen,
+                    not_applicable=question.pk in not_applicable,
                 )
             )
         sections.append(AnswerSection(area=area, number=area_number, rows=tuple(rows)))

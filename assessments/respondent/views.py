@@ -205,6 +205,7 @@ def landing(request: HttpRequest) -> HttpResponse:
             "version": version,
             "areas": areas,
             "question_count": sum(len(area.questions.all()) for area in areas),
+            "completion_time": selectors.completion_time(version) if version else None,
             "unfinished": unfinished,
         },
     )

@@ -195,7 +195,7 @@ def test_missing_answer_is_explained_next_to_the_question_in_the_pages_language(
     data = area_post(questionnaire, 1, lambda q: 3)
     del data[f"q_{questions[2].code}"]
     for language, message in [
-        ("fi", "Valitse vaihtoehto, joka kuvaa organisaatiotanne parhaiten"),
+        ("fi", "Valitkaa vaihtoehto, joka kuvaa organisaatiotanne parhaiten"),
         ("en", "Choose the option that best describes your organisation"),
     ]:
         response = client.post(url(language, "area", token=assessment.token, step=1), data)

@@ -83,6 +83,7 @@ def test_an_area_that_mostly_does_not_apply_gets_no_level_and_says_why(client, n
     assert result.overall_level is None
     page = client.get(url("fi", "results", token=assessment.token)).content.decode()
     assert "ei koske teidän organisaatiotanne" in page
+    assert "Tasoa ei anneta myöskään osa-alueelle" in page
     page_en = client.get(url("en", "results", token=assessment.token)).content.decode()
     assert "do not apply to your organisation" in " ".join(page_en.split())
 
@@ -126,3 +127,23 @@ def test_the_report_says_why_an_area_has_no_level(client, na_version, language, 
     assert report.areas[0].mostly_not_applicable
     for text in texts:
         assert text in html
+
+
+def test_the_consultant_sees_not_applicable_answers_and_why_an_area_has_no_level(
+    client, na_version, consultant_client
+):
+    from django.urls import reverse
+
+    assessment = start(client)
+    post_area(client, assessment, 1, lambda q: NOT_APPLICABLE)
+    post_area(client, assessment, 2, first_option)
+    post_area(client, assessment, 3, lambda q: DONT_KNOW)
+    client.post(url("fi", "background", token=assessment.token), {})
+    page = consultant_client.get(
+        reverse("admin:assessments_assessment_change", args=[assessment.pk])
+    ).content.decode()
+    assert "Ei koske meitä" in page
+    assert "ei koske teitä" in page
+    # The third area is all don't-know: its 9 questions, counted apart from not applicable.
+    area = selectors.areas_with_questions(na_version)[2]
+    assert f"{len(area.questions.all())} / {len(area.questions.all())}" in page

@@ -13,5 +13,6 @@ urlpatterns = [
     path("results/<str:token>/", views.results, name="results"),
     path("results/<str:token>/report.pdf", views.report_pdf, name="report_pdf"),
     path("results/<str:token>/delete/", views.delete_data, name="delete_data"),
+    path("results/<str:token>/retake/", views.retake, name="retake"),
     path("privacy/", views.privacy, name="privacy"),
 ]

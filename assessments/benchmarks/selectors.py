@@ -31,6 +31,7 @@ MARK_WIDTH = 1.2  # the respondent's mark in a chart, in score points
 # The history of a series is drawn from this many results on; two are the change itself.
 HISTORY_MIN_RESULTS = 3
 HISTORY_HEIGHT = 40
+HISTORY_WIDTH = 300
 
 
 @dataclass(frozen=True)
@@ -378,12 +379,12 @@ class Progress:
         return any(change.assumed_error for change in self.changes)
 
     def history_points(self) -> list[tuple[float, float, HistoryPoint]]:
-        """(x, y) in a 0…100 × 0…40 drawing for each result with an overall score, oldest
+        """(x, y) in a HISTORY_WIDTH × HISTORY_HEIGHT drawing for each result with an overall score, oldest
         left; y grows downwards as SVG's does."""
         scored = [point for point in self.history if point.overall_score is not None]
         if not scored:
             return []
-        step = 100 / max(len(scored) - 1, 1)
+        step = HISTORY_WIDTH / max(len(scored) - 1, 1)
         return [
             (
                 round(index * step, 2),

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from .. import scoring
 from .. import selectors as core_selectors
 from ..models import Assessment, QuestionnaireVersion
 from . import figures
@@ -379,8 +380,8 @@ class Progress:
         return any(change.assumed_error for change in self.changes)
 
     def history_points(self) -> list[tuple[float, float, HistoryPoint]]:
-        """(x, y) in a HISTORY_WIDTH × HISTORY_HEIGHT drawing for each result with an overall score, oldest
-        left; y grows downwards as SVG's does."""
+        """(x, y) in a HISTORY_WIDTH × HISTORY_HEIGHT drawing for each result with an overall
+        score, oldest left; y grows downwards as SVG's does."""
         scored = [point for point in self.history if point.overall_score is not None]
         if not scored:
             return []
@@ -499,6 +500,14 @@ class GroupOverview:
     size: int
     quartiles: figures.Quartiles | None  # overall score, only from the band threshold
 
+    @property
+    def segment_label(self) -> str:
+        choices = {Group.INDUSTRY: Assessment.Industry, Group.SIZE: Assessment.Size}
+        kind = choices.get(self.group)
+        if kind is None or self.segment not in kind.values:
+            return self.segment
+        return str(kind(self.segment).label)
+
 
 def overview() -> list[GroupOverview]:
     """Every group's size and overall quartiles per version, segments under their threshold
@@ -525,3 +534,82 @@ def overview() -> list[GroupOverview]:
 def counted(version: QuestionnaireVersion) -> int:
     """How many results of the version count in the benchmark."""
     return Entry.objects.filter(version=version).count()
+
+
+# ---------------------------------------------------------------- the admin
+
+
+@dataclass(frozen=True)
+class SeriesColumn:
+    assessment_id: int
+    completed_at: datetime | None
+    version_label: str
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    code: str
+    name: str
+    scores: tuple[float | None, ...]  # one per column; None where the result has no score
+
+
+@dataclass(frozen=True)
+class SeriesTable:
+    columns: tuple[SeriesColumn, ...]
+    rows: tuple[SeriesRow, ...]  # overall first, then every area of any result, by code
+
+
+def series_table(assessment: Assessment) -> SeriesTable | None:
+    """The series' results side by side, oldest first; None when the result stands alone."""
+    results = series_results(assessment)
+    if len(results) < 2:
+        return None
+    loaded = [(item, item.stored_result) for item in results]
+    names: dict[str, str] = {}
+    for item, _ in reversed(loaded):  # the newest version's names win
+        for code, name in area_names(item.version).items():
+            names.setdefault(code, name)
+    codes: list[str] = []
+    for _, result in loaded:
+        for area in result.areas if result else ():
+            if area.code not in codes:
+                codes.append(area.code)
+
+    def score(result: scoring.AssessmentResult | None, code: str) -> float | None:
+        if result is None:
+            return None
+        if code == OVERALL:
+            return result.overall_score
+        return next((area.score for area in result.areas if area.code == code), None)
+
+    return SeriesTable(
+        columns=tuple(
+            SeriesColumn(item.pk, item.completed_at, item.version.label, item.pk == assessment.pk)
+            for item, _ in loaded
+        ),
+        rows=tuple(
+            SeriesRow(
+                code=code,
+                name=gettext("Overall") if code == OVERALL else names.get(code, code),
+                scores=tuple(score(result, code) for _, result in loaded),
+            )
+            for code in [OVERALL, *codes]
+        ),
+    )
+
+
+def admin_context(assessment: Assessment) -> dict[str, object]:
+    """The assessment's admin page: its comparison with each group it may be compared with, and
+    its series side by side."""
+    if not assessment.is_completed:
+        return {}
+    everyone = comparison(assessment)
+    comparisons = [everyone] if everyone else []
+    if everyone:
+        for choice in everyone.choices:
+            if choice.group != Group.EVERYONE:
+                picked = comparison(assessment, choice.group.value)
+                if picked:
+                    comparisons.append(picked)
+    return {"benchmark_comparisons": comparisons, "series_table": series_table(assessment)}

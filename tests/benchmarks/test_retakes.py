@@ -71,9 +71,10 @@ def test_a_retake_carries_the_organisation_and_background_but_no_answers(first):
     assert not again.answers.exists()
     assert not again.is_completed
     assert again.email == "" and not again.consent_to_contact
-    assert SeriesMember.objects.get(assessment=again).series == SeriesMember.objects.get(
-        assessment=first.assessment
-    ).series
+    assert (
+        SeriesMember.objects.get(assessment=again).series
+        == SeriesMember.objects.get(assessment=first.assessment).series
+    )
     # The background page shows what was carried over.
     page = first.client.get(reverse("assessments:background", args=[again.token]))
     assert 'value="Acme Oy"' in page.content.decode()

@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ...benchmarks import selectors as benchmarks
 from ...models import Assessment
 from .. import dashboard, exports
 
@@ -71,6 +72,8 @@ class AssessmentToolsMixin(admin.ModelAdmin):
             ),
             "real_only": real_only,
             "min_assessments": dashboard.MIN_ASSESSMENTS_FOR_STATISTICS,
+            "benchmark_groups": benchmarks.overview(),
+            "benchmark_thresholds": benchmarks.thresholds(),
         }
         return TemplateResponse(request, "admin/assessments/dashboard.html", context)
 

@@ -258,3 +258,50 @@ def measurement_error(sd: float | None, alpha: float | None, responses: int) -> 
 def is_clear_change(difference: float, mdc: float) -> bool:
     """A change counts only when it is larger than the measurement error."""
     return abs(difference) > mdc
+
+
+# ---------------------------------------------------------------- small cells in published tables
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Adjacent categories (e.g. levels first…last) shown as one cell of a published table."""
+
+    first: int
+    last: int
+    count: int
+
+    @property
+    def span(self) -> int:
+        return self.last - self.first + 1
+
+
+def merged_cells(counts: Sequence[int], minimum: int) -> list[Cell]:
+    """Adjacent categories merged until every cell that holds anyone holds at least `minimum`
+    (a cell of 1…minimum − 1 organisations could point at one of them). Empty categories stay
+    cells of their own where they are not swallowed by a merge. When all of them together are
+    fewer than `minimum`, one cell holds them all: the caller leaves such a row out."""
+    cells: list[Cell] = []
+    start, running = 0, 0
+    for index, count in enumerate(counts):
+        running += count
+        if running == 0 and count == 0:
+            cells.append(Cell(index, index, 0))
+            start = index + 1
+            continue
+        if running >= minimum:
+            cells.append(Cell(start, index, running))
+            start, running = index + 1, 0
+    if running:
+        # What is left is too small on its own: into the cell before it (whole, with any empty
+        # cells in between), or, when there is none, one cell for the row.
+        while cells and cells[-1].count == 0:
+            cells.pop()
+        if cells:
+            last = cells.pop()
+            cells.append(Cell(last.first, len(counts) - 1, last.count + running))
+        else:
+            cells.append(Cell(0, len(counts) - 1, running))
+    elif start < len(counts):
+        cells.extend(Cell(index, index, 0) for index in range(start, len(counts)))
+    return cells

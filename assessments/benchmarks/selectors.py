@@ -18,12 +18,21 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
+from .. import scoring
+from .. import selectors as core_selectors
 from ..models import Assessment, QuestionnaireVersion
 from . import figures
-from .models import OVERALL, Distribution, Entry, Group, SeriesMember
+from .models import OVERALL, Distribution, Entry, Group
 
 THRESHOLD_FLOOR = 10
+MARK_WIDTH = 1.2  # the respondent's mark in a chart, in score points
+# The history of a series is drawn from this many results on; two are the change itself.
+HISTORY_MIN_RESULTS = 3
+HISTORY_HEIGHT = 40
+HISTORY_WIDTH = 300
 
 
 @dataclass(frozen=True)
@@ -47,11 +56,18 @@ def parse_group(value: object) -> Group:
     return Group(value) if isinstance(value, str) and value in Group.values else Group.EVERYONE
 
 
+def report_group(value: object) -> str:
+    """The group a PDF link asked for, as the report's cache names it: "" for everyone."""
+    group = parse_group(value)
+    return "" if group == Group.EVERYONE else group.value
+
+
 @dataclass(frozen=True)
 class AreaComparison:
     """One area (or overall, code OVERALL) of a result against the picked group."""
 
     code: str
+    name: str
     score: float | None
     group_size: int  # 0 when hidden
     visible: bool  # False: a segment under its threshold, nothing about it may show
@@ -65,14 +81,51 @@ class AreaComparison:
         return self.band == figures.TOP_BAND
 
     @property
-    def mark(self) -> float | None:
-        return self.score if self.band is not None else None
+    def box_width(self) -> float:
+        return self.quartiles.upper - self.quartiles.lower if self.quartiles else 0.0
+
+    @property
+    def mark_x(self) -> float:
+        """The respondent's mark in the chart (0…100), kept inside it at both ends."""
+        return min(max((self.score or 0.0) - MARK_WIDTH / 2, 0.0), figures.MAX_SCORE - MARK_WIDTH)
+
+    @property
+    def band_sentence(self) -> str:
+        """Where the result stands, e.g. "You are in the top quarter of 214 organisations."."""
+        if self.band is None:
+            return ""
+        sentences = {
+            1: gettext("You are in the bottom quarter of %(count)s organisations."),
+            2: gettext("You are in the second quarter from the bottom of %(count)s organisations."),
+            3: gettext("You are in the second quarter from the top of %(count)s organisations."),
+            4: gettext("You are in the top quarter of %(count)s organisations."),
+        }
+        return sentences[self.band] % {"count": self.group_size}
+
+    @property
+    def percent_sentence(self) -> str:
+        if self.percent is None:
+            return ""
+        return gettext("Your score is higher than that of about %(percent)s %% of them.") % {
+            "percent": self.percent
+        }
+
+    @property
+    def needed_sentence(self) -> str:
+        if not self.visible or not self.needed:
+            return ""
+        return ngettext(
+            "The comparison appears once %(count)s more organisation has completed the test.",
+            "The comparison appears once %(count)s more organisations have completed the test.",
+            self.needed,
+        ) % {"count": self.needed}
 
 
 @dataclass(frozen=True)
 class GroupChoice:
     group: Group
     segment: str
+    segment_label: str
     size: int
     selected: bool
 
@@ -101,6 +154,11 @@ class Comparison:
         return any(area.band is not None for area in (*self.areas, self.overall) if area)
 
     @property
+    def rows(self) -> tuple[AreaComparison, ...]:
+        """Overall first, then the areas."""
+        return ((self.overall,) if self.overall else ()) + self.areas
+
+    @property
     def query(self) -> str:
         return "" if self.group == Group.EVERYONE else f"compare={self.group.value}"
 
@@ -123,20 +181,23 @@ def _segment_label(assessment: Assessment, group: Group) -> str:
 
 def _compare(
     code: str,
+    name: str,
     score: float | None,
     row: Distribution | None,
     limits: Thresholds,
     is_segment: bool,
 ) -> AreaComparison:
     size = row.count if row else 0
-    hidden = AreaComparison(code, score, 0, False, 0, None, None, None)
+    hidden = AreaComparison(code, name, score, 0, False, 0, None, None, None)
     if is_segment and size < limits.segment:
         return hidden
     if score is None or row is None or size < limits.band:
-        return AreaComparison(code, score, size, True, max(limits.band - size, 0), *[None] * 3)
+        needed = max(limits.band - size, 0)
+        return AreaComparison(code, name, score, size, True, needed, None, None, None)
     rank = figures.percentile_rank(row.histogram, score)
     return AreaComparison(
         code=code,
+        name=name,
         score=score,
         group_size=size,
         visible=True,
@@ -145,6 +206,11 @@ def _compare(
         percent=figures.rounded_percent(rank) if size >= limits.percentile else None,
         quartiles=figures.quartiles(row.histogram),
     )
+
+
+def area_names(version: QuestionnaireVersion) -> dict[str, str]:
+    """Area code → name in the active language (the content is read once per process)."""
+    return {area.code: area.name for area in core_selectors.questionnaire_content(version).areas}
 
 
 def comparison(assessment: Assessment, asked: object = None) -> Comparison | None:
@@ -176,19 +242,38 @@ def comparison(assessment: Assessment, asked: object = None) -> Comparison | Non
     ]
     picked = wanted if wanted in available else Group.EVERYONE
     is_segment = picked != Group.EVERYONE
+    names = area_names(assessment.version)
     areas = tuple(
-        _compare(area.code, area.score, rows.get((picked.value, area.code)), limits, is_segment)
+        _compare(
+            area.code,
+            names.get(area.code, area.code),
+            area.score,
+            rows.get((picked.value, area.code)),
+            limits,
+            is_segment,
+        )
         for area in result.areas
     )
     overall = _compare(
-        OVERALL, result.overall_score, rows.get((picked.value, OVERALL)), limits, is_segment
+        OVERALL,
+        gettext("Overall"),
+        result.overall_score,
+        rows.get((picked.value, OVERALL)),
+        limits,
+        is_segment,
     )
     return Comparison(
         group=picked,
         segment=_segment(assessment, picked),
         segment_label=_segment_label(assessment, picked),
         choices=tuple(
-            GroupChoice(group, _segment(assessment, group), group_size(group), group == picked)
+            GroupChoice(
+                group,
+                _segment(assessment, group),
+                _segment_label(assessment, group),
+                group_size(group),
+                group == picked,
+            )
             for group in available
         ),
         areas=areas,
@@ -202,22 +287,23 @@ def comparison(assessment: Assessment, asked: object = None) -> Comparison | Non
 
 
 def series_results(assessment: Assessment) -> list[Assessment]:
-    """The completed results of the assessment's series, oldest first (just itself when it has
-    none); one query."""
-    member = SeriesMember.objects.filter(assessment_id=assessment.pk).first()
-    if member is None:
-        return [assessment] if assessment.is_completed else []
-    return list(
+    """The completed results of the assessment's series, oldest first (just itself when it is in
+    no series); one query."""
+    results = list(
         Assessment.objects.completed()
-        .filter(series_member__series_id=member.series_id)
+        .filter(series_member__series__members__assessment_id=assessment.pk)
         .select_related("version")
         .order_by("completed_at", "pk")
     )
+    if not results and assessment.is_completed:
+        return [assessment]
+    return results
 
 
 @dataclass(frozen=True)
 class Change:
     code: str  # area code, OVERALL for the overall score
+    name: str
     previous: float
     current: float
     mdc: float
@@ -230,6 +316,21 @@ class Change:
     @property
     def is_clear(self) -> bool:
         return figures.is_clear_change(self.difference, self.mdc)
+
+    @property
+    def sign(self) -> str:
+        """The difference's sign as printed: a real minus, and none for zero."""
+        if self.difference > 0:
+            return "+"
+        return "\u2212" if self.difference < 0 else "\u00b1"
+
+    @property
+    def magnitude(self) -> float:
+        return abs(self.difference)
+
+    @property
+    def mdc_rounded(self) -> float:
+        return round(self.mdc, 1)
 
     @property
     def direction(self) -> str:
@@ -263,6 +364,40 @@ class Progress:
     @property
     def area_changes(self) -> tuple[Change, ...]:
         return tuple(change for change in self.changes if change.code != OVERALL)
+
+    @property
+    def rows(self) -> tuple[Change, ...]:
+        """Overall first, then the areas."""
+        overall = self.overall
+        return ((overall,) if overall else ()) + self.area_changes
+
+    @property
+    def shows_history(self) -> bool:
+        return len(self.history) >= HISTORY_MIN_RESULTS
+
+    @property
+    def any_assumed_error(self) -> bool:
+        return any(change.assumed_error for change in self.changes)
+
+    def history_points(self) -> list[tuple[float, float, HistoryPoint]]:
+        """(x, y) in a HISTORY_WIDTH × HISTORY_HEIGHT drawing for each result with an overall
+        score, oldest left; y grows downwards as SVG's does."""
+        scored = [point for point in self.history if point.overall_score is not None]
+        if not scored:
+            return []
+        step = HISTORY_WIDTH / max(len(scored) - 1, 1)
+        return [
+            (
+                round(index * step, 2),
+                round(HISTORY_HEIGHT * (1 - (point.overall_score or 0.0) / figures.MAX_SCORE), 2),
+                point,
+            )
+            for index, point in enumerate(scored)
+        ]
+
+    @property
+    def history_polyline(self) -> str:
+        return " ".join(f"{x},{y}" for x, y, _ in self.history_points())
 
 
 def measurement_errors(
@@ -312,6 +447,7 @@ def progress(
         (area.code, previous_scores.get(area.code), area.score) for area in current.areas
     ]
     pairs.append((OVERALL, previous.overall_score, current.overall_score))
+    names = area_names(assessment.version)
     changes = []
     for code, before, now in pairs:
         if before is None or now is None:
@@ -320,7 +456,8 @@ def progress(
         mine = _error(errors, assessment.version_id, code)
         theirs = _error(errors, previous_assessment.version_id, code)
         error = max(mine, theirs, key=lambda item: item.mdc)
-        changes.append(Change(code, before, now, error.mdc, error.assumed))
+        name = gettext("Overall") if code == OVERALL else names.get(code, code)
+        changes.append(Change(code, name, before, now, error.mdc, error.assumed))
     history = tuple(
         HistoryPoint(
             assessment_id=item.pk,
@@ -343,6 +480,15 @@ def progress(
     )
 
 
+def page_context(assessment: Assessment, asked: object = None) -> dict[str, object]:
+    """What the results page and the PDF show of the benchmark and the series."""
+    return {
+        "benchmark": comparison(assessment, asked),
+        "progress": progress(assessment),
+        "comparison_date": timezone.now(),
+    }
+
+
 # ---------------------------------------------------------------- the dashboard
 
 
@@ -353,6 +499,14 @@ class GroupOverview:
     segment: str
     size: int
     quartiles: figures.Quartiles | None  # overall score, only from the band threshold
+
+    @property
+    def segment_label(self) -> str:
+        choices = {Group.INDUSTRY: Assessment.Industry, Group.SIZE: Assessment.Size}
+        kind = choices.get(self.group)
+        if kind is None or self.segment not in kind.values:
+            return self.segment
+        return str(kind(self.segment).label)
 
 
 def overview() -> list[GroupOverview]:
@@ -380,3 +534,82 @@ def overview() -> list[GroupOverview]:
 def counted(version: QuestionnaireVersion) -> int:
     """How many results of the version count in the benchmark."""
     return Entry.objects.filter(version=version).count()
+
+
+# ---------------------------------------------------------------- the admin
+
+
+@dataclass(frozen=True)
+class SeriesColumn:
+    assessment_id: int
+    completed_at: datetime | None
+    version_label: str
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    code: str
+    name: str
+    scores: tuple[float | None, ...]  # one per column; None where the result has no score
+
+
+@dataclass(frozen=True)
+class SeriesTable:
+    columns: tuple[SeriesColumn, ...]
+    rows: tuple[SeriesRow, ...]  # overall first, then every area of any result, by code
+
+
+def series_table(assessment: Assessment) -> SeriesTable | None:
+    """The series' results side by side, oldest first; None when the result stands alone."""
+    results = series_results(assessment)
+    if len(results) < 2:
+        return None
+    loaded = [(item, item.stored_result) for item in results]
+    names: dict[str, str] = {}
+    for item, _ in reversed(loaded):  # the newest version's names win
+        for code, name in area_names(item.version).items():
+            names.setdefault(code, name)
+    codes: list[str] = []
+    for _, result in loaded:
+        for area in result.areas if result else ():
+            if area.code not in codes:
+                codes.append(area.code)
+
+    def score(result: scoring.AssessmentResult | None, code: str) -> float | None:
+        if result is None:
+            return None
+        if code == OVERALL:
+            return result.overall_score
+        return next((area.score for area in result.areas if area.code == code), None)
+
+    return SeriesTable(
+        columns=tuple(
+            SeriesColumn(item.pk, item.completed_at, item.version.label, item.pk == assessment.pk)
+            for item, _ in loaded
+        ),
+        rows=tuple(
+            SeriesRow(
+                code=code,
+                name=gettext("Overall") if code == OVERALL else names.get(code, code),
+                scores=tuple(score(result, code) for _, result in loaded),
+            )
+            for code in [OVERALL, *codes]
+        ),
+    )
+
+
+def admin_context(assessment: Assessment) -> dict[str, object]:
+    """The assessment's admin page: its comparison with each group it may be compared with, and
+    its series side by side."""
+    if not assessment.is_completed:
+        return {}
+    everyone = comparison(assessment)
+    comparisons = [everyone] if everyone else []
+    if everyone:
+        for choice in everyone.choices:
+            if choice.group != Group.EVERYONE:
+                picked = comparison(assessment, choice.group.value)
+                if picked:
+                    comparisons.append(picked)
+    return {"benchmark_comparisons": comparisons, "series_table": series_table(assessment)}

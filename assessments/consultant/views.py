@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from .. import roles
+from ..benchmarks import selectors as benchmarks
 from ..models import Assessment
 from ..report import build, download
 
@@ -43,7 +44,11 @@ def consultant_results(request: HttpRequest, assessment: Assessment) -> HttpResp
     return render(
         request,
         "assessments/consultant_results.html",
-        {"assessment": assessment, "report": build.build_report(assessment)},
+        {
+            "assessment": assessment,
+            "report": build.build_report(assessment),
+            **benchmarks.page_context(assessment, request.GET.get("compare")),
+        },
     )
 
 

@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 # Part of the cache key: bump it when the template, the stylesheet or the texts change, so
 # that reports cached before a deploy are rendered again.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 CACHE_FOLDER = "reports"
 # A report being written on a file system; it ends like the report it becomes, so that a
 # concurrent clean-up of outdated reports leaves it alone.
@@ -78,21 +78,27 @@ def _stored_version(assessment: Assessment) -> str | None:
     return None if row is None else _version(*row)
 
 
-def cache_name(assessment: Assessment, language: str) -> str:
-    return f"{_cache_folder(assessment)}/{language}-{_cache_version(assessment)}.pdf"
+def cache_name(assessment: Assessment, language: str, comparison_group: str = "") -> str:
+    variant = f"{language}-{comparison_group}" if comparison_group else language
+    return f"{_cache_folder(assessment)}/{variant}-{_cache_version(assessment)}.pdf"
 
 
-def cached_report(assessment: Assessment, language: str) -> File:
-    """The report as an open file, rendered and stored only if not cached yet.
+def cached_report(assessment: Assessment, language: str, comparison_group: str = "") -> File:
+    """The report as an open file, rendered and stored only if not cached yet; with a
+    `comparison_group` other than everyone's (""), the benchmark compares with that group.
 
     Raises ReportGone if the assessment was deleted while the report was rendered."""
-    name = cache_name(assessment, language)
+    name = cache_name(assessment, language, comparison_group)
     if default_storage.exists(name):
         try:
             return default_storage.open(name, "rb")
         except FileNotFoundError:
             pass  # deleted in between (outdated, or its assessment erased): render it
-    data = pdf.render_report_pdf(assessment, language)
+    data = (
+        pdf.render_report_pdf(assessment, language, comparison_group)
+        if comparison_group
+        else pdf.render_report_pdf(assessment, language)
+    )
     stored = _store(name, data)
     # Re-read after storing: a deletion or an erasure that ran meanwhile has either removed the
     # file already or shows here, in the database every app server shares.

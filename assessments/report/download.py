@@ -9,13 +9,16 @@ from ..models import Assessment
 from . import cache, pdf
 
 
-def report_response(assessment: Assessment, language: str) -> FileResponse:
+def report_response(
+    assessment: Assessment, language: str, comparison_group: str = ""
+) -> FileResponse:
     """The completed assessment's report in `language`, rendered or from the cache; 404 while
-    the test is unfinished, or once it was deleted (also while its report was rendering)."""
+    the test is unfinished, or once it was deleted (also while its report was rendering). The
+    benchmark compares with `comparison_group` (the respondent's pick; "" for everyone)."""
     if not assessment.is_completed:
         raise Http404
     try:
-        report = cache.cached_report(assessment, language)
+        report = cache.cached_report(assessment, language, comparison_group)
     except cache.ReportGone:
         raise Http404 from None
     response = FileResponse(

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from ..benchmarks import selectors as benchmarks
 from ..models import Assessment
 from . import build, document
 from .fetcher import STATIC_BASE_URL, StaticFilesOnlyFetcher
@@ -75,11 +76,16 @@ def render_html(html: str) -> bytes:
     )
 
 
-def render_report_pdf(assessment: Assessment, language: str) -> bytes:
-    """The assessment's report in `language`, rendered now (no cache)."""
+def render_report_pdf(assessment: Assessment, language: str, comparison_group: str = "") -> bytes:
+    """The assessment's report in `language`, rendered now (no cache); its benchmark compares
+    with `comparison_group` (everyone when empty or unavailable)."""
     with translation.override(language):
         report = build.build_report(assessment)
-        html = render_to_string(TEMPLATE, document.report_context(assessment, report))
+        context = {
+            **document.report_context(assessment, report),
+            **benchmarks.page_context(assessment, comparison_group),
+        }
+        html = render_to_string(TEMPLATE, context)
     return render_html(html)
 
 

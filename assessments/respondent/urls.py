@@ -14,5 +14,6 @@ urlpatterns = [
     path("results/<str:token>/report.pdf", views.report_pdf, name="report_pdf"),
     path("results/<str:token>/delete/", views.delete_data, name="delete_data"),
     path("results/<str:token>/contact/", views.contact_request, name="contact_request"),
+    path("results/<str:token>/retake/", views.retake, name="retake"),
     path("privacy/", views.privacy, name="privacy"),
 ]

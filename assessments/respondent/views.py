@@ -22,6 +22,8 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from .. import glossary, selectors, services
+from ..benchmarks import selectors as benchmarks
+from ..benchmarks import services as benchmark_services
 from ..consultancy import consultancy
 from ..headers import NOINDEX, UNCOMPRESSED
 from ..models import Assessment, QuestionnaireVersion
@@ -372,6 +374,7 @@ def _results_page(
             "consultancy": owner,
             "contact_form": contact_form
             or ContactRequestForm(initial={"email": assessment.email}, consultancy_name=owner.name),
+            **benchmarks.page_context(assessment, request.GET.get("compare")),
         },
         status=status,
     )
@@ -396,6 +399,23 @@ def contact_request(request: HttpRequest, token: str) -> HttpResponse:
         return _results_page(request, assessment, form)
     # The section itself confirms the request, on this visit and every later one.
     return redirect(reverse("assessments:results", args=[token]) + "#next-step")
+
+
+@require_POST
+@limit_starts
+def retake(request: HttpRequest, token: str) -> HttpResponse:
+    """Take the test again from a result's private link: a new test in the same series, with the
+    organisation and background filled in (benchmarks.services.retake_start)."""
+    try:
+        again = benchmark_services.retake_start(
+            assessment=_assessment(token), language=get_language()
+        )
+    except benchmark_services.NotRetakeable:
+        raise Http404 from None
+    except services.NoPublishedQuestionnaire:
+        return render(request, "assessments/unavailable.html", status=503)
+    _remember(request, again)
+    return redirect("assessments:resume", token=again.token)
 
 
 def private_link(request: HttpRequest, assessment: Assessment) -> str:
@@ -434,4 +454,6 @@ def delete_data(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def report_pdf(request: HttpRequest, token: str) -> FileResponse:
     """The respondent's PDF report, in the language of the URL it was asked for from."""
-    return download.report_response(_assessment(token), get_language())
+    return download.report_response(
+        _assessment(token), get_language(), benchmarks.report_group(request.GET.get("compare"))
+    )

@@ -134,3 +134,29 @@ def test_ties_put_everyone_in_the_middle():
     assert rank == 0.5
     assert figures.quartile_band(rank) == 3
     assert figures.rounded_percent(rank) == 50
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=6))
+@settings(max_examples=300)
+def test_merged_cells_never_show_a_small_number_and_keep_the_total(counts):
+    cells = figures.merged_cells(counts, 10)
+    assert sum(cell.count for cell in cells) == sum(counts)
+    # Contiguous, in order, covering every category once.
+    assert cells[0].first == 0 and cells[-1].last == len(counts) - 1
+    for before, after in zip(cells, cells[1:], strict=False):
+        assert after.first == before.last + 1
+    for cell in cells:
+        assert cell.count == sum(counts[cell.first : cell.last + 1])
+        if sum(counts) >= 10:
+            assert cell.count == 0 or cell.count >= 10
+
+
+def test_merged_cells_by_example():
+    assert figures.merged_cells([12, 3, 20, 0, 0], 10) == [
+        figures.Cell(0, 0, 12),
+        figures.Cell(1, 2, 23),
+        figures.Cell(3, 3, 0),
+        figures.Cell(4, 4, 0),
+    ]
+    assert figures.merged_cells([0, 14, 5], 10) == [figures.Cell(0, 0, 0), figures.Cell(1, 2, 19)]
+    assert figures.merged_cells([4, 3], 10) == [figures.Cell(0, 1, 7)]

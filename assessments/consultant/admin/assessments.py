@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ... import result_format, roles, services
+from ...benchmarks import selectors as benchmarks
 from ...models import Area, Assessment
 from ...report import build
 from .. import workspace
@@ -245,6 +246,7 @@ class AssessmentAdmin(AssessmentToolsMixin):
                     else None
                 ),
                 results_after_fieldset=TEST_FIELDSET,
+                **benchmarks.admin_context(assessment),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

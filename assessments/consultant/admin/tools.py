@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ...benchmarks import selectors as benchmarks
 from ...models import Assessment
 from .. import dashboard, desk, exports
 from ..site import previous_login
@@ -74,6 +75,8 @@ class AssessmentToolsMixin(admin.ModelAdmin):
             "real_only": real_only,
             "lead_inbox": desk.lead_inbox(assessments, last_visit=previous_login(request)),
             "min_assessments": dashboard.MIN_ASSESSMENTS_FOR_STATISTICS,
+            "benchmark_groups": benchmarks.overview(),
+            "benchmark_thresholds": benchmarks.thresholds(),
         }
         return TemplateResponse(request, "admin/assessments/dashboard.html", context)
 

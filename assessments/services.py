@@ -121,7 +121,12 @@ def background_save(*, assessment: Assessment, details: Mapping[str, Any]) -> No
     if unknown:
         raise ValueError(f"not background fields: {', '.join(sorted(unknown))}")
     _lock_open(assessment)
-    consented_before = assessment.consent_to_contact
+    # From the stored row: a ModelForm has already copied the new choice onto the caller's copy.
+    consented_before = (
+        Assessment.objects.filter(pk=assessment.pk)
+        .values_list("consent_to_contact", flat=True)
+        .get()
+    )
     for name, value in details.items():
         setattr(assessment, name, value)
     assessment.clean()

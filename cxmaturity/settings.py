@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "assessments",
     "assessments.benchmarks.apps.BenchmarksConfig",
+    # Follow-up that runs by itself (issue 16): signed webhooks to a CRM.
+    "assessments.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +313,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Webhooks to the consultancy's CRM (assessments/webhooks, docs/security.md). HTTPS only unless
+# WEBHOOK_HTTPS_ONLY is turned off (it is off by default only with DEBUG). The SSRF guard refuses
+# every private, loopback and link-local address; WEBHOOK_ALLOWED_NETWORKS lists exceptions
+# (comma-separated addresses or networks, e.g. 127.0.0.1 for a local test receiver): never in
+# production.
+WEBHOOK_HTTPS_ONLY = env.bool("WEBHOOK_HTTPS_ONLY", default=not DEBUG)
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
 
 # How long personal data is kept (manage.py purge_expired), see docs/privacy.md.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)

@@ -1,0 +1,159 @@
+"""Delivery by the worker to a fake endpoint on 127.0.0.1: signed, retried with backoff for 24
+hours, then failed and resent from the admin; never twice at once; a killed worker loses
+nothing."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from assessments.webhooks import schedule, signing, tasks
+from assessments.webhooks.models import DeliveryStatus, WebhookMessage
+
+from ..factories import answered_assessment
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def message(questionnaire, endpoint) -> WebhookMessage:
+    answered_assessment(questionnaire)
+    return WebhookMessage.objects.get()
+
+
+def test_a_message_is_delivered_signed_as_the_spec_says(message, receiver, endpoint):
+    assert tasks.deliver(message.pk) == "delivered"
+    [(headers, body)] = receiver.requests
+    assert headers["webhook-id"] == message.webhook_id
+    assert headers["content-type"] == "application/json"
+    expected = signing.signature(
+        secret=endpoint.secret,
+        message_id=headers["webhook-id"],
+        timestamp=int(headers["webhook-timestamp"]),
+        body=body,
+    )
+    assert headers["webhook-signature"] == expected
+    assert json.loads(body)["type"] == "assessment.completed"
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_status_code) == ("delivered", 1, 204)
+    # Delivered is done: the follow-up task finds nothing to send.
+    assert tasks.deliver(message.pk) == "not due"
+    assert len(receiver.requests) == 1
+
+
+def test_a_failing_endpoint_is_retried_with_backoff_then_marked_failed(message, receiver, queued):
+    receiver.statuses = [500, 503, 404]
+    assert tasks.deliver(message.pk) == "retry"
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == ("pending", 1, "HTTP 500")
+    first_wait = message.next_attempt_at - timezone.now()
+    assert timedelta(0) < first_wait <= schedule.RETRY_DELAYS[0]
+    retries = [r for r in queued if r.task.name == "deliver_message" and r.task.run_after]
+    assert retries[-1].task.run_after == message.next_attempt_at
+    # Not before its time.
+    assert tasks.deliver(message.pk) == "not due"
+
+    WebhookMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    assert tasks.deliver(message.pk) == "retry"
+    message.refresh_from_db()
+    assert message.next_attempt_at - timezone.now() > schedule.RETRY_DELAYS[0]
+
+    # A day later the last attempt fails too: the message is marked failed for good.
+    day_ago = timezone.now() - schedule.RETRY_PERIOD
+    WebhookMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now(), retrying_since=day_ago
+    )
+    assert tasks.deliver(message.pk) == "failed"
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_status_code) == ("failed", 3, 404)
+    assert len(receiver.requests) == 3
+
+
+def test_an_unreachable_endpoint_is_an_error_to_retry(message, endpoint, receiver):
+    # A port nobody listens on, on this machine.
+    endpoint.url = "http://127.0.0.1:9/hook"
+    endpoint.save()
+    assert tasks.deliver(message.pk) == "retry"
+    message.refresh_from_db()
+    assert "ConnectionRefusedError" in message.last_error
+
+
+def test_an_address_turned_private_is_refused_when_sending(message, endpoint, settings):
+    settings.WEBHOOK_ALLOWED_NETWORKS = []
+    assert tasks.deliver(message.pk) == "failed"
+    message.refresh_from_db()
+    assert message.status == "failed"
+    assert "127.0.0.1" in message.last_error
+
+
+def test_the_admin_shows_failures_and_resends_them(message, receiver, superuser_client):
+    WebhookMessage.objects.filter(pk=message.pk).update(
+        status=DeliveryStatus.FAILED, attempts=9, last_error="HTTP 500"
+    )
+    listing = superuser_client.get(
+        reverse("admin:webhooks_webhookmessage_changelist") + "?status__exact=failed"
+    )
+    assert message.webhook_id in listing.content.decode()
+    assert "HTTP 500" in listing.content.decode()
+    response = superuser_client.post(
+        reverse("admin:webhooks_webhookmessage_changelist"),
+        {"action": "resend", "_selected_action": [message.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 0)
+    assert tasks.deliver(message.pk) == "delivered"
+    assert [headers["webhook-id"] for headers, _ in receiver.requests] == [message.webhook_id]
+
+
+def test_a_consultant_cannot_see_the_outbox(consultant_client):
+    assert (
+        consultant_client.get(reverse("admin:webhooks_webhookmessage_changelist")).status_code
+        == 403
+    )
+
+
+def test_two_workers_never_send_one_message_at_the_same_time(message, receiver):
+    # The first worker holds the message (its lease); the second finds nothing to send.
+    assert tasks._claim(message.pk) is not None
+    assert tasks.deliver(message.pk) == "not due"
+    assert receiver.requests == []
+
+
+def test_a_worker_killed_mid_delivery_loses_nothing_and_the_next_delivers_once(message, receiver):
+    with override_settings(TASKS=DATABASE_QUEUE):
+        # The worker claims the message, and is killed while the request is on its way.
+        claimed = tasks._claim(message.pk)
+        assert claimed is not None
+        follow_up = DBTaskResult.objects.get()
+        assert follow_up.run_after == claimed[1]
+        # The lease passes (as time would); a worker is started again and runs the queue.
+        passed = timezone.now() - timedelta(seconds=1)
+        WebhookMessage.objects.filter(pk=message.pk).update(lease_until=passed)
+        DBTaskResult.objects.filter(pk=follow_up.pk).update(run_after=passed)
+        call_command("db_worker", batch=True, interval=0, verbosity=0)
+        # Once more later: nothing is sent again.
+        DBTaskResult.objects.filter(status="READY").update(run_after=passed)
+        call_command("db_worker", batch=True, interval=0, verbosity=0)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("delivered", 2)
+    assert [headers["webhook-id"] for headers, _ in receiver.requests] == [message.webhook_id]
+
+
+def test_the_command_delivers_whatever_is_due(message, receiver):
+    out = StringIO()
+    call_command("webhooks_deliver", stdout=out)
+    assert "1 webhook message(s) attempted." in out.getvalue()
+    message.refresh_from_db()
+    assert message.status == "delivered"

@@ -1,0 +1,116 @@
+"""The SSRF guard refuses every address that is not public, also behind a name; the resolver
+is patched, so nothing is looked up or connected to outside this machine."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from assessments.webhooks import guard
+from assessments.webhooks.models import WebhookEndpoint
+
+
+def _resolving_to(monkeypatch, address: str) -> list[str]:
+    asked: list[str] = []
+
+    def fake_getaddrinfo(host, port, *args, **kwargs):
+        asked.append(host)
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    return asked
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/hook",
+        "http://[::1]/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://127.0.0.1/hook",
+        "https://[::1]:8443/hook",
+        "https://169.254.169.254/",
+        "https://10.0.0.5/",
+        "https://192.168.1.1/",
+        "https://[::ffff:127.0.0.1]/",
+        "https://0.0.0.0/",
+        "https://[fe80::1]/",
+        "https://100.64.0.1/",
+    ],
+)
+def test_local_private_and_link_local_addresses_are_refused(settings, url):
+    settings.WEBHOOK_HTTPS_ONLY = False
+    with pytest.raises(guard.UnsafeURL):
+        guard.url_check(url)
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused(settings, monkeypatch):
+    asked = _resolving_to(monkeypatch, "10.1.2.3")
+    with pytest.raises(guard.UnsafeURL, match="10.1.2.3"):
+        guard.url_check("https://crm.example.com/hook")
+    assert asked == ["crm.example.com"]
+
+
+def test_a_name_with_one_private_address_among_public_ones_is_refused(monkeypatch):
+    def fake_getaddrinfo(host, port, *args, **kwargs):
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    with pytest.raises(guard.UnsafeURL):
+        guard.url_check("https://crm.example.com/hook")
+
+
+def test_a_public_https_address_is_accepted_and_pinned(monkeypatch):
+    _resolving_to(monkeypatch, "93.184.215.14")
+    target = guard.url_check("https://crm.example.com:8443/in?x=1")
+    assert (target.scheme, target.host, target.port, target.path, target.address) == (
+        "https",
+        "crm.example.com",
+        8443,
+        "/in?x=1",
+        "93.184.215.14",
+    )
+
+
+def test_plain_http_is_refused_when_https_is_required(settings, monkeypatch):
+    settings.WEBHOOK_HTTPS_ONLY = True
+    _resolving_to(monkeypatch, "93.184.215.14")
+    with pytest.raises(guard.UnsafeURL, match="https"):
+        guard.url_check("http://crm.example.com/hook")
+
+
+def test_an_unresolvable_name_is_refused(monkeypatch):
+    def fail(*args, **kwargs):
+        raise socket.gaierror("no such name")
+
+    monkeypatch.setattr(socket, "getaddrinfo", fail)
+    with pytest.raises(guard.UnsafeURL):
+        guard.url_check("https://nowhere.invalid/")
+
+
+def test_credentials_in_the_address_are_refused(monkeypatch):
+    _resolving_to(monkeypatch, "93.184.215.14")
+    with pytest.raises(guard.UnsafeURL):
+        guard.url_check("https://user:secret@crm.example.com/")
+
+
+def test_the_setting_allows_a_listed_local_address_explicitly(settings):
+    settings.WEBHOOK_HTTPS_ONLY = False
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    assert guard.url_check("http://127.0.0.1:9/hook").address == "127.0.0.1"
+    with pytest.raises(guard.UnsafeURL):
+        guard.url_check("http://[::1]:9/hook")
+
+
+@pytest.mark.django_db
+def test_the_endpoint_is_checked_when_saved(monkeypatch):
+    _resolving_to(monkeypatch, "192.168.0.10")
+    endpoint = WebhookEndpoint(name="CRM", url="https://crm.example.com/hook")
+    with pytest.raises(guard.ValidationError) as refused:
+        endpoint.full_clean()
+    assert "url" in refused.value.message_dict

@@ -279,6 +279,8 @@ AXES_VERBOSE = False
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "assessments.respondent.views.rate_limited"
+# A refused form (an expired page) is a styled page that can send the answers again.
+CSRF_FAILURE_VIEW = "assessments.respondent.views.csrf_failure"
 RATELIMIT_IP_META_KEY = "assessments.security.client_ip"
 # Starting a test: per client address. Saving answers (pages and autosaves): per test, so that
 # an office behind one address never shares a limit, under a flood ceiling per address.

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -422,3 +423,43 @@ def delete_data(request: HttpRequest, token: str) -> HttpResponse:
 def report_pdf(request: HttpRequest, token: str) -> FileResponse:
     """The respondent's PDF report, in the language of the URL it was asked for from."""
     return download.report_response(_assessment(token), get_language())
+
+
+# Forms that the CSRF failure page may offer to send again as they were: their data is answers to
+# the test that the address's private token opens, which whoever holds the token could send from
+# a browser of their own anyway; so a second, valid send adds no power. Any other form (the
+# admin's, starting a test, the language) is only reloaded.
+_RESENDABLE = frozenset({"assessments:area", "assessments:background"})
+_NOT_RESENT = frozenset({"csrfmiddlewaretoken", "autosave"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a styled 403 in the page's language that keeps the answers."""
+    match = request.resolver_match
+    view_name = match.view_name if match else ""
+    resendable = view_name in _RESENDABLE and _action(request) != "autosave"
+    resend = (
+        [
+            (name, value)
+            for name in request.POST
+            if name not in _NOT_RESENT
+            for value in request.POST.getlist(name)
+        ]
+        if resendable
+        else []
+    )
+    referer = request.META.get("HTTP_REFERER", "")
+    if view_name in _RESENDABLE:
+        reload_url = request.path
+    elif referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        reload_url = referer
+    else:
+        reload_url = reverse("assessments:landing")
+    return render(
+        request,
+        "403_csrf.html",
+        {"resend": resend, "reload_url": reload_url},
+        status=403,
+    )

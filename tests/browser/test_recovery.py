@@ -127,3 +127,32 @@ def test_error_pages_are_valid_html(client, questionnaire, vnu_jar, tmp_path):
         pages[f"{language}: csrf, start"] = strict.post(url(language, "start")).content.decode()
     errors = vnu_errors(vnu_jar, pages, tmp_path)
     assert not errors, "\n".join(errors)
+
+
+@pytest.mark.parametrize("language", ["fi", "en"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_error_summary_takes_the_focus_and_leads_to_each_field(
+    site, questionnaire, axe_script, language, javascript
+):
+    from .test_next_step import axe_22
+
+    assessment = Assessment.objects.create(version=questionnaire)
+    plan = plan_answers(questionnaire, language, lambda question: 3)
+    page = site.page(bypass_csp=True, java_script_enabled=javascript)
+    page.goto(url(language, "area", token=assessment.token, step=1))
+    first = plan.areas[0].answers[0]
+    choose_by_pointer(page, first)
+    next_button(page, language, 1, len(plan.areas)).click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading", level=2)).to_have_text(t(language, "There is a problem"))
+    assert page.title().startswith(t(language, "Error:") + " ")
+    # The second question is the first one missing: its link puts the focus on its options.
+    summary.get_by_role("link").first.click()
+    second = plan.areas[0].answers[1]
+    expect(
+        page.get_by_role("group", name=second.question).get_by_role("radio").first
+    ).to_be_focused()
+    if javascript:  # axe is a script
+        found = axe_22(page, axe_script, "area with an error summary")
+        assert not found, "\n".join(found)

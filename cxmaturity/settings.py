@@ -105,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # hreflang alternates of the page in every language (base.html).
+                "assessments.respondent.context.language_alternates",
             ],
         },
     },
@@ -301,6 +303,8 @@ CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 CONTACT_PERSON = env.str("CONTACT_PERSON", default="")
 CONTACT_PHONE = env.str("CONTACT_PHONE", default="")
 BOOKING_URL = env.str("BOOKING_URL", default="")
+# English dates in one format everywhere ("30 November 2026"): cxmaturity/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["cxmaturity.formats"]
 
 # Background work (django-tasks): queued in the database and run by `manage.py db_worker`, which
 # `make run` starts beside the server and compose runs as its own service. Any number of workers

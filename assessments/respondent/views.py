@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -189,8 +190,29 @@ def _open_assessment(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
+def _preferred_language_redirect(request: HttpRequest) -> HttpResponse | None:
+    """At the bare root, a visitor whose language cookie or browser prefers another language is
+    sent to the front page in it; an explicit choice of the default (the cookie) stays here."""
+    if get_language() != settings.LANGUAGE_CODE or request.path != "/":
+        return None
+    preferred = translation.get_language_from_request(request)
+    if preferred == settings.LANGUAGE_CODE:
+        return None
+    with translation.override(preferred):
+        target = reverse("assessments:landing")
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target)
+
+
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
+    response = _preferred_language_redirect(request) or _landing(request)
+    # The root's answer depends on the browser's languages and the language cookie.
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+def _landing(request: HttpRequest) -> HttpResponse:
     version = QuestionnaireVersion.objects.current()
     areas = selectors.areas_with_questions(version) if version else []
     unfinished = None

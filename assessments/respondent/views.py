@@ -7,6 +7,7 @@ when a test may be completed) live in services.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -212,6 +213,17 @@ def landing(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _campaign_from_landing(request: HttpRequest) -> list[tuple[str, str]]:
+    """The campaign of the landing URL (utm_*) and the referring site's host, carried to the
+    start form in hidden fields (no script, no cookie); the service cleans them when it stores.
+    A referral from this site itself (a retake, the language switch) is no referral."""
+    values = {name: request.GET.get(name, "") for name in services.CAMPAIGN_FIELDS[:3]}
+    referrer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    host = (referrer.hostname or "") if referrer.scheme in ("http", "https") else ""
+    values["referrer_host"] = "" if host == request.get_host().partition(":")[0] else host
+    return [(name, value) for name, value in services.campaign_clean(values).items() if value]
+
+
 def _landing(request: HttpRequest) -> HttpResponse:
     version = QuestionnaireVersion.objects.current()
     areas = selectors.areas_with_questions(version) if version else []
@@ -229,6 +241,7 @@ def _landing(request: HttpRequest) -> HttpResponse:
             "areas": areas,
             "question_count": sum(len(area.questions.all()) for area in areas),
             "unfinished": unfinished,
+            "campaign": _campaign_from_landing(request),
         },
     )
     if unfinished is not None:
@@ -243,7 +256,10 @@ def _landing(request: HttpRequest) -> HttpResponse:
 @limit_starts
 def start(request: HttpRequest) -> HttpResponse:
     try:
-        assessment = services.assessment_start(language=get_language())
+        assessment = services.assessment_start(
+            language=get_language(),
+            campaign={name: request.POST.get(name, "") for name in services.CAMPAIGN_FIELDS},
+        )
     except services.NoPublishedQuestionnaire:
         return render(request, "assessments/unavailable.html", status=503)
     _remember(request, assessment)

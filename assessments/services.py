@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,8 +81,9 @@ def campaign_clean(values: Mapping[str, object]) -> dict[str, str]:
         if name == "referrer_host":
             text = text.lower().rstrip(".")
             text = text if _HOST.fullmatch(text) and len(text) <= 253 else ""
-        max_length = Assessment._meta.get_field(name).max_length or 0
-        cleaned[name] = text[:max_length].strip()
+        field = Assessment._meta.get_field(name)
+        max_length = field.max_length if isinstance(field, models.CharField) else None
+        cleaned[name] = text[: max_length or 0].strip()
     return cleaned
 
 

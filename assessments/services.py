@@ -9,6 +9,7 @@ result that every page, the PDF and the admin read must agree with them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,12 +60,42 @@ BACKGROUND_CONSENT_WORDING = _(
 )
 
 
-def assessment_start(*, language: str) -> Assessment:
-    """A new assessment on the current questionnaire version."""
+# Where a respondent came from, stored once at start: the landing URL's campaign and the
+# referring site's host.
+CAMPAIGN_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "referrer_host")
+# Control and format characters (NUL, escapes, bidirectional overrides): never stored, so that
+# no value can break a database (PostgreSQL refuses NUL), a log line, an export or the admin.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_HOST = re.compile(
+    r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+)
+
+
+def campaign_clean(values: Mapping[str, object]) -> dict[str, str]:
+    """The campaign fields of `values` as they may be stored: text without control characters,
+    trimmed to the field's length; a referring host only when it is a host name."""
+    cleaned = {}
+    for name in CAMPAIGN_FIELDS:
+        value = values.get(name)
+        text = _UNPRINTABLE.sub("", value if isinstance(value, str) else "").strip()
+        if name == "referrer_host":
+            text = text.lower().rstrip(".")
+            text = text if _HOST.fullmatch(text) and len(text) <= 253 else ""
+        field = Assessment._meta.get_field(name)
+        max_length = field.max_length if isinstance(field, models.CharField) else None
+        cleaned[name] = text[: max_length or 0].strip()
+    return cleaned
+
+
+def assessment_start(*, language: str, campaign: Mapping[str, object] | None = None) -> Assessment:
+    """A new assessment on the current questionnaire version, with the campaign it came from
+    (cleaned: see campaign_clean)."""
     version = QuestionnaireVersion.objects.current()
     if version is None:
         raise NoPublishedQuestionnaire
-    return Assessment.objects.create(version=version, language=language)
+    return Assessment.objects.create(
+        version=version, language=language, **campaign_clean(campaign or {})
+    )
 
 
 def _lock_open(assessment: Assessment) -> None:

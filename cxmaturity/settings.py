@@ -109,6 +109,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # hreflang alternates of the page in every language (base.html).
+                "assessments.respondent.context.language_alternates",
             ],
         },
     },
@@ -283,6 +285,8 @@ AXES_VERBOSE = False
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "assessments.respondent.views.rate_limited"
+# A refused form (an expired page) is a styled page that can send the answers again.
+CSRF_FAILURE_VIEW = "assessments.respondent.views.csrf_failure"
 RATELIMIT_IP_META_KEY = "assessments.security.client_ip"
 # Starting a test: per client address. Saving answers (pages and autosaves): per test, so that
 # an office behind one address never shares a limit, under a flood ceiling per address.
@@ -303,6 +307,8 @@ CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 CONTACT_PERSON = env.str("CONTACT_PERSON", default="")
 CONTACT_PHONE = env.str("CONTACT_PHONE", default="")
 BOOKING_URL = env.str("BOOKING_URL", default="")
+# English dates in one format everywhere ("30 November 2026"): cxmaturity/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["cxmaturity.formats"]
 
 # Background work (django-tasks): queued in the database and run by `manage.py db_worker`, which
 # `make run` starts beside the server and compose runs as its own service. Any number of workers

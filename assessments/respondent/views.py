@@ -7,6 +7,7 @@ when a test may be completed) live in services.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -190,8 +193,40 @@ def _open_assessment(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
+def _preferred_language_redirect(request: HttpRequest) -> HttpResponse | None:
+    """At the bare root, a visitor whose language cookie or browser prefers another language is
+    sent to the front page in it; an explicit choice of the default (the cookie) stays here."""
+    if get_language() != settings.LANGUAGE_CODE or request.path != "/":
+        return None
+    preferred = translation.get_language_from_request(request)
+    if preferred == settings.LANGUAGE_CODE:
+        return None
+    with translation.override(preferred):
+        target = reverse("assessments:landing")
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target)
+
+
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
+    response = _preferred_language_redirect(request) or _landing(request)
+    # The root's answer depends on the browser's languages and the language cookie.
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+def _campaign_from_landing(request: HttpRequest) -> list[tuple[str, str]]:
+    """The campaign of the landing URL (utm_*) and the referring site's host, carried to the
+    start form in hidden fields (no script, no cookie); the service cleans them when it stores.
+    A referral from this site itself (a retake, the language switch) is no referral."""
+    values = {name: request.GET.get(name, "") for name in services.CAMPAIGN_FIELDS[:3]}
+    referrer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    host = (referrer.hostname or "") if referrer.scheme in ("http", "https") else ""
+    values["referrer_host"] = "" if host == request.get_host().partition(":")[0] else host
+    return [(name, value) for name, value in services.campaign_clean(values).items() if value]
+
+
+def _landing(request: HttpRequest) -> HttpResponse:
     version = QuestionnaireVersion.objects.current()
     areas = selectors.areas_with_questions(version) if version else []
     unfinished = None
@@ -209,6 +244,7 @@ def landing(request: HttpRequest) -> HttpResponse:
             "question_count": sum(len(area.questions.all()) for area in areas),
             "completion_time": selectors.completion_time(version) if version else None,
             "unfinished": unfinished,
+            "campaign": _campaign_from_landing(request),
         },
     )
     if unfinished is not None:
@@ -223,7 +259,10 @@ def landing(request: HttpRequest) -> HttpResponse:
 @limit_starts
 def start(request: HttpRequest) -> HttpResponse:
     try:
-        assessment = services.assessment_start(language=get_language())
+        assessment = services.assessment_start(
+            language=get_language(),
+            campaign={name: request.POST.get(name, "") for name in services.CAMPAIGN_FIELDS},
+        )
     except services.NoPublishedQuestionnaire:
         return render(request, "assessments/unavailable.html", status=503)
     _remember(request, assessment)
@@ -456,4 +495,44 @@ def report_pdf(request: HttpRequest, token: str) -> FileResponse:
     """The respondent's PDF report, in the language of the URL it was asked for from."""
     return download.report_response(
         _assessment(token), get_language(), benchmarks.report_group(request.GET.get("compare"))
+    )
+
+
+# Forms that the CSRF failure page may offer to send again as they were: their data is answers to
+# the test that the address's private token opens, which whoever holds the token could send from
+# a browser of their own anyway; so a second, valid send adds no power. Any other form (the
+# admin's, starting a test, the language) is only reloaded.
+_RESENDABLE = frozenset({"assessments:area", "assessments:background"})
+_NOT_RESENT = frozenset({"csrfmiddlewaretoken", "autosave"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a styled 403 in the page's language that keeps the answers."""
+    match = request.resolver_match
+    view_name = match.view_name if match else ""
+    resendable = view_name in _RESENDABLE and _action(request) != "autosave"
+    resend = (
+        [
+            (name, value)
+            for name in request.POST
+            if name not in _NOT_RESENT
+            for value in request.POST.getlist(name)
+        ]
+        if resendable
+        else []
+    )
+    referer = request.META.get("HTTP_REFERER", "")
+    if view_name in _RESENDABLE:
+        reload_url = request.path
+    elif referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        reload_url = referer
+    else:
+        reload_url = reverse("assessments:landing")
+    return render(
+        request,
+        "403_csrf.html",
+        {"resend": resend, "reload_url": reload_url},
+        status=403,
     )

@@ -171,6 +171,9 @@ class Site:
     pages: list[Page] = field(default_factory=list)
 
     def page(self, viewport: dict[str, int] | None = None, **context_options: Any) -> Page:
+        # A Finnish browser unless a test says otherwise: the bare root follows the browser's
+        # language (Accept-Language), and the tests reach English by its /en/ addresses.
+        context_options.setdefault("locale", "fi-FI")
         context = self.browser.new_context(
             viewport=viewport or DESKTOP, base_url=self.url, **context_options
         )

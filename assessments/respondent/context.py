@@ -1,0 +1,37 @@
+"""Template context for every page: the page's address in each language (hreflang, and the
+language switch's destination)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+
+def language_alternates(request: HttpRequest) -> dict[str, Callable[[], object]]:
+    """Computed only when a template asks (base.html), never for the admin's own pages.
+
+    `language_alternates`: (hreflang, absolute URL) of this page in every language, and
+    x-default (the default language's). `language_switch_next`: this page in the other language,
+    where the language switch leads. Translated here, in the page's own language: Django's
+    set_language cannot translate an /en/ address back (its own request is in the default
+    language, which does not resolve /en/ paths), so it would send the reader back to English.
+    """
+
+    def paths() -> dict[str, str]:
+        path = request.get_full_path()
+        return {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+
+    def alternates() -> list[tuple[str, str]]:
+        urls = [(code, request.build_absolute_uri(path)) for code, path in paths().items()]
+        return [*urls, ("x-default", dict(urls)[settings.LANGUAGE_CODE])]
+
+    def switch_next() -> str:
+        current = get_language()
+        others = [path for code, path in paths().items() if code != current]
+        return others[0] if others else request.get_full_path()
+
+    return {"language_alternates": alternates, "language_switch_next": switch_next}

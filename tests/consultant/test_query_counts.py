@@ -90,3 +90,27 @@ def test_the_assessment_list_and_page_need_the_same_queries_for_more_rows(
         "admin:assessments_assessment_change", args=[questionnaire.assessments.first().pk]
     )
     assert queries(consultant_client, page) <= ASSESSMENT_PAGE_MAX_QUERIES
+
+
+# The dashboard with the lead inbox and the funnel (issue 19), its figures from the cache.
+DASHBOARD_MAX_QUERIES = 14
+
+
+def test_the_dashboard_needs_the_same_queries_for_more_leads_and_sources(
+    consultant_client, questionnaire
+):
+    from django.utils import timezone
+
+    answered_assessment(questionnaire, email="a@example.com", consent_to_contact=True)
+    url = reverse("admin:assessments_assessment_dashboard")
+    few = queries(consultant_client, url)
+    for number in range(8):
+        answered_assessment(
+            questionnaire,
+            email=f"{number}@example.com",
+            consent_to_contact=True,
+            contact_requested_at=timezone.now() if number % 2 else None,
+            utm_source=f"source-{number}",
+        )
+    answered_assessment(questionnaire, complete=False)
+    assert queries(consultant_client, url) == few <= DASHBOARD_MAX_QUERIES

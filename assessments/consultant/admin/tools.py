@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ...benchmarks import selectors as benchmarks
 from ...models import Assessment
-from .. import dashboard, desk, exports
+from .. import dashboard, desk, exports, funnel
 from ..site import previous_login
 
 
@@ -74,11 +74,25 @@ class AssessmentToolsMixin(admin.ModelAdmin):
             ),
             "real_only": real_only,
             "lead_inbox": desk.lead_inbox(assessments, last_visit=previous_login(request)),
+            **self.funnel_context(request, assessments),
             "min_assessments": dashboard.MIN_ASSESSMENTS_FOR_STATISTICS,
             "benchmark_groups": benchmarks.overview(),
             "benchmark_thresholds": benchmarks.thresholds(),
         }
         return TemplateResponse(request, "admin/assessments/dashboard.html", context)
+
+    def funnel_context(self, request: HttpRequest, assessments: Any) -> dict[str, Any]:
+        asked = any(name in request.GET for name in funnel.FunnelPeriodForm.base_fields)
+        form = funnel.FunnelPeriodForm(request.GET if asked else None)
+        start, end = funnel.chosen_period(form)
+        if not asked:
+            form = funnel.FunnelPeriodForm(initial={"funnel_start": start, "funnel_end": end})
+        return {
+            "funnel": funnel.funnel_report(assessments, start=start, end=end),
+            "funnel_form": form,
+            "funnel_weeks": funnel.WEEKS,
+            "funnel_default_days": funnel.DEFAULT_PERIOD_DAYS,
+        }
 
     def get_urls(self) -> list[URLPattern]:
         own = [

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 
 from .. import scoring
 from ..glossary import Term, terms
-from ..models import Answer, AreaComment, Assessment, Question
+from ..models import AreaComment, Assessment, Question
 from ..selectors import questionnaire_content
 
 # Each level's band of scores, from the scoring module's one definition of the band edges.
@@ -148,15 +148,13 @@ def build_report(assessment: Assessment) -> Report:
     }
     areas = content.areas
     questions: dict[str, Question] = {q.code: q for area in areas for q in area.questions.all()}
-    chosen = {
-        answer.question_id: answer.option
-        for answer in Answer.objects.filter(assessment=assessment).select_related("option")
-    }
     area_names = {area.code: area.name for area in areas}
 
     def finding(item: scoring.Finding) -> FindingView:
         question = questions[item.question]
-        option = chosen.get(question.pk)
+        # The chosen option is the one with the stored value: read from the cached content, not
+        # from the answers (a finding always has a value; an option's value is unique per question).
+        option = next((o for o in question.options.all() if o.value == item.value), None)
         return FindingView(
             question_code=item.question,
             question=question.text,

@@ -25,7 +25,7 @@ from .. import scoring
 from .. import selectors as core_selectors
 from ..models import Assessment, QuestionnaireVersion
 from . import figures
-from .models import OVERALL, Distribution, Entry, Group
+from .models import OVERALL, Distribution, Group
 
 THRESHOLD_FLOOR = 10
 MARK_WIDTH = 1.2  # the respondent's mark in a chart, in score points
@@ -529,11 +529,6 @@ def overview() -> list[GroupOverview]:
         for row in rows
         if row.group == Group.EVERYONE or row.count >= limits.segment
     ]
-
-
-def counted(version: QuestionnaireVersion) -> int:
-    """How many results of the version count in the benchmark."""
-    return Entry.objects.filter(version=version).count()
 
 
 # ---------------------------------------------------------------- the admin

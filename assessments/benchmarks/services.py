@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from .. import result_format, scoring, selectors, services
 from ..models import Answer, Assessment, QuestionnaireVersion
@@ -147,13 +148,16 @@ def _apply(changes: Iterable[tuple[Contribution, int]]) -> None:
         ],
         ignore_conflicts=True,
     )
-    versions = {key[0] for key in keys}
+    wanted = set(keys)
+    groups = Q(pk__in=[])
+    for version_id, group, segment in {key[:3] for key in keys}:
+        groups |= Q(version_id=version_id, group=group, segment=segment)
     rows = {
         (row.version_id, row.group, row.segment, row.area): row
         for row in Distribution.objects.select_for_update()
-        .filter(version_id__in=versions, area__in={key[3] for key in keys})
+        .filter(groups)
         .order_by("version_id", "group", "segment", "area")
-        if (row.version_id, row.group, row.segment, row.area) in set(keys)
+        if (row.version_id, row.group, row.segment, row.area) in wanted
     }
     tallies = {
         key: _Tally(

@@ -130,7 +130,8 @@ def deliver(message_id: int) -> str:
     return _record(message, lease_until, status=status, error=error, permanent=permanent)
 
 
-@task()
+# Before reports rendered ahead (priority 0): a CRM waits for the lead; a download renders itself.
+@task(priority=10)
 def deliver_message(message_id: int) -> str:
     return deliver(message_id)
 

@@ -5,8 +5,8 @@ nothing."""
 from __future__ import annotations
 
 import json
-from io import StringIO
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import call_command

@@ -321,7 +321,10 @@ WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
 # Emails (assessments/followup, docs/deploy.md): the console in development; in production
 # EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.com:587) or a provider's API through
 # django-anymail (EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend, ANYMAIL as JSON).
-_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+# (compose passes an unset variable as empty: empty means the default.)
+_email = environ.Env.email_url_config(
+    env.str("EMAIL_URL", default="") or ("consolemail://" if DEBUG else "smtp://localhost:25")
+)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=_email["EMAIL_BACKEND"])
 EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _email.get("EMAIL_PORT", 25)

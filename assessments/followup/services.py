@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -112,7 +112,8 @@ def _mark(subscription: ReminderSubscription, which: Reminder, now: datetime) ->
 
 
 def followup_send(*, now: datetime | None = None) -> SendReport:
-    """The daily round (manage.py followup_send): due reminders, and the leads' digest."""
+    """The round of manage.py followup_send (hourly or daily): due reminders, and the leads'
+    digest at most once a day; nothing is sent twice however often it runs."""
     now = now or timezone.now()
     sent = failed = 0
     for subscription, which in reminders_due(now=now):
@@ -131,7 +132,14 @@ def followup_send(*, now: datetime | None = None) -> SendReport:
     return SendReport(reminders=sent, failed=failed, digest_leads=digest_leads)
 
 
+# The digest goes out at most once a day, however often the round runs.
+DIGEST_INTERVAL = timedelta(hours=23)
+
+
 def _leads_digest_send(*, now: datetime) -> int:
+    last = LeadNotice.objects.filter(sent_at__isnull=False).order_by("-sent_at").first()
+    if last is not None and last.sent_at is not None and now - last.sent_at < DIGEST_INTERVAL:
+        return 0
     notices = list(
         LeadNotice.objects.filter(sent_at__isnull=True)
         .select_related("assessment")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -105,6 +107,18 @@ def test_the_daily_digest_gathers_the_days_leads_in_one_email(
     assert email.body.count("anna@acme.fi") == 2
     call_command("followup_send")
     assert len(mail.outbox) == 1
+    # A lead later that day waits for the next day's digest.
+    with django_capture_on_commit_callbacks(execute=True):
+        _lead(questionnaire)
+    call_command("followup_send")
+    assert len(mail.outbox) == 1
+    from django.utils import timezone
+
+    from assessments.followup import services as followup_services
+
+    followup_services.followup_send(now=timezone.now() + timedelta(days=1))
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].subject == "New lead: Acme Oy"
 
 
 def test_a_lead_that_is_erased_before_its_email_sends_nothing(

@@ -14,7 +14,7 @@ from ..models import Assessment
 
 
 class ResultsEmail(models.Model):
-    """The respondent asked for the private results link by email."""
+    """The respondent asked for the private results link by email; deleted once it is sent."""
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="results_emails"
@@ -22,7 +22,6 @@ class ResultsEmail(models.Model):
     email = models.EmailField(_("email"))
     language = models.CharField(_("language"), max_length=8)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("results link email")

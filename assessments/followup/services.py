@@ -68,6 +68,13 @@ def reminders_unsubscribe(*, token: str) -> ReminderSubscription | None:
     return subscription
 
 
+def personal_data_forget(*, assessment: Assessment) -> None:
+    """The assessment is anonymised: no address of its respondent stays here."""
+    ResultsEmail.objects.filter(assessment=assessment).delete()
+    ReminderSubscription.objects.filter(assessment=assessment).delete()
+    LeadNotice.objects.filter(assessment=assessment).delete()
+
+
 def lead_notice_record(*, assessment: Assessment) -> LeadNotice | None:
     """A completed test with consent is a lead: its consultants are told once (now, or in the
     daily digest when LEAD_EMAIL_DIGEST is on)."""

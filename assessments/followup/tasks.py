@@ -40,14 +40,15 @@ def _retry_later(task_function: object, row_id: int, attempt: int) -> None:
 @task()
 def send_results_link(request_id: int, attempt: int = 1) -> bool:
     request = ResultsEmail.objects.select_related("assessment").filter(pk=request_id).first()
-    if request is None or request.sent_at is not None:
-        return False  # deleted with its assessment, or sent already
+    if request is None:
+        return False  # sent already, or deleted with its assessment
     try:
         emails.results_link(request).send()
     except Exception:
         _retry_later(send_results_link, request_id, attempt)
         raise
-    ResultsEmail.objects.filter(pk=request_id).update(sent_at=timezone.now())
+    # Sent: the address has served its purpose and is not kept.
+    ResultsEmail.objects.filter(pk=request_id).delete()
     return True
 
 

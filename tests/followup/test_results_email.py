@@ -99,7 +99,8 @@ def test_the_link_is_sent_to_the_given_address_in_the_pages_language(
         assert text in email.body
         assert text in html
     assert completed.token in email.body
-    assert ResultsEmail.objects.get().sent_at is not None
+    # Sent: the address is not kept.
+    assert not ResultsEmail.objects.exists()
 
 
 def test_a_new_address_must_be_typed_twice(client, completed, queued):
@@ -187,7 +188,7 @@ def test_a_failing_mail_server_never_reaches_the_request_and_is_retried(
     [retry] = queued
     assert retry.args == [ResultsEmail.objects.get().pk, 2]
     assert retry.task.run_after is not None
-    assert ResultsEmail.objects.get().sent_at is None
+    assert ResultsEmail.objects.exists()
 
 
 def test_an_erased_respondents_address_goes_with_the_assessment(completed, queued):
@@ -200,3 +201,18 @@ def test_an_erased_respondents_address_goes_with_the_assessment(completed, queue
     # The queued task carries only the row's id: it finds nothing and sends nothing.
     assert tasks.send_results_link.call(request.pk) is False
     assert mail.outbox == []
+
+
+def test_an_anonymised_respondents_addresses_are_forgotten(completed):
+    from datetime import timedelta
+
+    services.results_email_request(
+        assessment=completed, email="anna@acme.fi", language="fi", remind=True
+    )
+    Assessment.objects.filter(pk=completed.pk).update(
+        created_at=completed.created_at - timedelta(days=365 * 5)
+    )
+    core_services.expired_data_purge(retention_months=24, draft_days=30)
+    assert Assessment.objects.filter(pk=completed.pk).exists()
+    assert not ResultsEmail.objects.exists()
+    assert not ReminderSubscription.objects.exists()

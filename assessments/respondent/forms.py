@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .. import scoring, selectors
 from ..codes import DONT_KNOW
 from ..models import Area, Assessment, Option, Question
 from ..services import BACKGROUND_CONSENT_WORDING, BACKGROUND_FIELDS
@@ -26,7 +27,9 @@ QUESTION_INVALID = _("That answer is not one of this question's options. Choose 
 UNEXPECTED_DATA = _("The form contained unexpected data. Please reload the page and try again.")
 
 # Form data that is not a field but is expected: the CSRF token and the buttons.
-NAVIGATION_KEYS = frozenset({"csrfmiddlewaretoken", "next", "back", "finish", "autosave"})
+NAVIGATION_KEYS = frozenset(
+    {"csrfmiddlewaretoken", "next", "back", "finish", "autosave", "dont_know_confirmed"}
+)
 
 
 class StrictFormMixin(_FormBase):
@@ -45,6 +48,7 @@ class QuestionField(forms.ChoiceField):
     """One question's radio group; the template reads its number and the "don't know" value."""
 
     number: int
+    count: int  # the area's questions: "3 / 9"
     dont_know: str
 
 
@@ -85,6 +89,7 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
                 required=not partial,
             )
             field.number = number
+            field.count = len(area.questions.all())
             # The template marks the "don't know" option by this value.
             field.dont_know = DONT_KNOW
             self.fields[name] = field
@@ -94,6 +99,16 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
         self.helper.layout = Layout(
             *(Field(name, template="assessments/question_field.html") for name in self.fields)
         )
+
+    def lacks_a_level(self) -> bool:
+        """Whether the valid form's answers leave the area without a level (mostly "don't
+        know"), by the scoring rules themselves."""
+        values = {
+            question.code: option.value if option else None
+            for question, option in self.chosen().items()
+        }
+        result = scoring.score_area(selectors.area_specs([self.area])[0], values)
+        return result.level is None
 
     def chosen(self) -> dict[Question, Option | None]:
         """The answers of a valid form (None = don't know); unanswered questions are left out."""

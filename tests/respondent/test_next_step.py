@@ -319,3 +319,12 @@ def test_background_page_promises_no_comparison_that_does_not_exist(
     for promise in ("compare", "similar organisations", "vertaa", "vastaaviin"):
         assert promise not in lead.lower()
     assert t(language, "Background") in html
+
+
+def test_asking_for_contact_needs_at_most_eight_queries(client, questionnaire):
+    assessment = answered_assessment(questionnaire)
+    page = url("en", "contact_request", token=assessment.token)
+    client.post(page, {"email": "first@example.com"})
+    with CaptureQueriesContext(connection) as context:
+        assert client.post(page, {"email": "anna@example.com"}).status_code == 302
+    assert len(context.captured_queries) <= 8

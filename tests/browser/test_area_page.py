@@ -91,3 +91,23 @@ def test_the_dont_know_notice_before_moving_on(site, questionnaire, axe_script, 
     expect(page).to_have_url(url(language, "area", token=assessment.token, step=2))
     assessment.refresh_from_db()
     assert assessment.last_step == 1
+
+
+def test_new_area_states_and_the_429_page_are_valid_html(client, questionnaire, vnu_jar, tmp_path):
+    from django.test import override_settings
+
+    from ..factories import area_post
+    from .test_next_step import vnu_errors
+
+    pages = {}
+    for language in ("fi", "en"):
+        assessment = Assessment.objects.create(version=questionnaire)
+        page = url(language, "area", token=assessment.token, step=1)
+        answers = area_post(questionnaire, 1, lambda question: None, next="")
+        with override_settings(RATE_LIMIT_SUBMIT="1/h"):
+            pages[f"{language}: don't-know notice"] = client.post(page, answers).content.decode()
+            refused = client.post(page, answers)
+        assert refused.status_code == 429
+        pages[f"{language}: 429 with the way back"] = refused.content.decode()
+    errors = vnu_errors(vnu_jar, pages, tmp_path)
+    assert not errors, "\n".join(errors)

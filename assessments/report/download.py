@@ -9,9 +9,10 @@ from ..models import Assessment
 from . import cache, pdf
 
 
-def report_response(assessment: Assessment, language: str) -> FileResponse:
+def report_response(assessment: Assessment, language: str, *, inline: bool = False) -> FileResponse:
     """The completed assessment's report in `language`, rendered or from the cache; 404 while
-    the test is unfinished, or once it was deleted (also while its report was rendering)."""
+    the test is unfinished, or once it was deleted (also while its report was rendering).
+    `inline` shows it in the browser (a consultant's preview) instead of downloading it."""
     if not assessment.is_completed:
         raise Http404
     try:
@@ -20,7 +21,7 @@ def report_response(assessment: Assessment, language: str) -> FileResponse:
         raise Http404 from None
     response = FileResponse(
         report,
-        as_attachment=True,
+        as_attachment=not inline,
         filename=pdf.report_filename(assessment),
         content_type="application/pdf",
     )

@@ -48,6 +48,12 @@ class LevelRow:
 
 
 @dataclass(frozen=True)
+class GroupTable:
+    title: str  # "Overall" or an area's name
+    rows: tuple[LevelRow, ...]
+
+
+@dataclass(frozen=True)
 class FindingRow:
     question: str
     area: str
@@ -71,8 +77,8 @@ class AnnualReport:
     enough: bool  # False: fewer than MIN_CELL organisations, no figures at all
     versions: tuple[tuple[str, int], ...]
     levels: tuple[LevelRow, ...]  # overall first, then each area
-    industries: tuple[LevelRow, ...]
-    sizes: tuple[LevelRow, ...]
+    industries: tuple[GroupTable, ...]
+    sizes: tuple[GroupTable, ...]
     strengths: tuple[FindingRow, ...]
     priorities: tuple[FindingRow, ...]
     method: tuple[MethodRow, ...]
@@ -130,26 +136,61 @@ def _median(scores: list[float]) -> float | None:
     return figures.quartiles(figures.histogram(scores)).median if scores else None
 
 
-def _group_rows(
+def _groups(
     results: Sequence[Assessment], field: str, labels: dict[str, str]
-) -> tuple[LevelRow, ...]:
-    """One row per group of at least MIN_CELL; the smaller ones together as "other groups",
-    left out when they are still fewer than MIN_CELL together."""
-    groups: dict[str, list[Assessment]] = defaultdict(list)
+) -> list[tuple[str, list[Assessment]]]:
+    """(label, members) per group of at least MIN_CELL; the smaller ones together as "other
+    groups", left out when they are still fewer than MIN_CELL together."""
+    members_of: dict[str, list[Assessment]] = defaultdict(list)
     for result in results:
         value = getattr(result, field)
         if value:
-            groups[value].append(result)
-    rows, small = [], []
+            members_of[value].append(result)
+    groups, small = [], []
     for value, label in labels.items():
-        members = groups.get(value, [])
+        members = members_of.get(value, [])
         if len(members) >= MIN_CELL:
-            rows.append(_overall_row(label, members))
+            groups.append((label, members))
         else:
             small.extend(members)
     if len(small) >= MIN_CELL:
-        rows.append(_overall_row(gettext("Other groups together"), small))
-    return tuple(rows)
+        groups.append((gettext("Other groups together"), small))
+    return groups
+
+
+def _group_tables(
+    results: Sequence[Assessment],
+    field: str,
+    labels: dict[str, str],
+    codes: Sequence[str],
+    area_names: dict[str, str],
+) -> tuple[GroupTable, ...]:
+    """Overall and each area, one row per group; a row with fewer than MIN_CELL organisations
+    with a level there is left out."""
+    groups = _groups(results, field, labels)
+    overall = (_overall_row(label, members) for label, members in groups)
+    tables = [GroupTable(gettext("Overall"), _shown(overall))]
+    for code in codes:
+        rows = (_area_row(label, members, code) for label, members in groups)
+        tables.append(GroupTable(area_names.get(code, code), _shown(rows)))
+    return tuple(table for table in tables if table.rows)
+
+
+def _shown(rows: Iterable[LevelRow]) -> tuple[LevelRow, ...]:
+    return tuple(row for row in rows if row.organisations >= MIN_CELL)
+
+
+def _area_row(label: str, members: Sequence[Assessment], code: str) -> LevelRow:
+    scores = []
+    for member in members:
+        area = ((member.result or {}).get("areas") or {}).get(code) or {}
+        if area.get("score") is not None:
+            scores.append(float(area["score"]))
+    return level_row(
+        label,
+        (result_format.area_levels(member.result).get(code) for member in members),
+        _median(scores) if len(scores) >= MIN_CELL else None,
+    )
 
 
 def _overall_row(label: str, members: Sequence[Assessment]) -> LevelRow:
@@ -252,10 +293,16 @@ def annual_report(year: int) -> AnnualReport:
             (label, count) for label, count in sorted(versions.items()) if count >= MIN_CELL
         ),
         levels=tuple(row for row in levels if row.organisations >= MIN_CELL),
-        industries=_group_rows(
-            results, "industry", {str(k): str(v) for k, v in Assessment.Industry.choices}
+        industries=_group_tables(
+            results,
+            "industry",
+            {str(k): str(v) for k, v in Assessment.Industry.choices},
+            codes,
+            area_names,
         ),
-        sizes=_group_rows(results, "size", {str(k): str(v) for k, v in Assessment.Size.choices}),
+        sizes=_group_tables(
+            results, "size", {str(k): str(v) for k, v in Assessment.Size.choices}, codes, area_names
+        ),
         strengths=_findings(results, "strengths", questions),
         priorities=_findings(results, "priorities", questions),
         method=_method(results, area_names),

@@ -5,7 +5,8 @@
 - a completed assessment saved with another industry, size or demo flag (the admin): its
   contribution moves;
 - an assessment deleted: its Entry goes with it (CASCADE), and the Entry's deletion takes away
-  exactly what it had added, in the deleting transaction;
+  exactly what it had added, in the deleting transaction; its place in a series goes too, and
+  the series with its last member;
 - personal data erased (anonymisation): industry, size and answers stay, so the result keeps
   counting; its contribution is checked again once the erasure has committed, in case what the
   erasure clears ever includes them.
@@ -22,7 +23,7 @@ from django.dispatch import receiver
 from ..events import personal_data_erased, result_stored
 from ..models import Assessment
 from . import services
-from .models import Entry
+from .models import Entry, Series, SeriesMember
 
 # The fields a result's contribution depends on besides the result itself.
 _COUNTED_FIELDS = frozenset({"industry", "size", "is_demo", "result", "completed_at"})
@@ -54,6 +55,14 @@ def _assessment_saved(
 @receiver(post_delete, sender=Entry, dispatch_uid="benchmarks-entry-deleted")
 def _entry_deleted(sender: type[Entry], *, instance: Entry, **kwargs: Any) -> None:
     services.entry_forget(entry=instance)
+
+
+@receiver(post_delete, sender=SeriesMember, dispatch_uid="benchmarks-series-member-deleted")
+def _series_member_deleted(
+    sender: type[SeriesMember], *, instance: SeriesMember, **kwargs: Any
+) -> None:
+    # A series whose every result was deleted keeps nothing behind, not even its start time.
+    Series.objects.filter(pk=instance.series_id, members__isnull=True).delete()
 
 
 @receiver(personal_data_erased, sender=Assessment, dispatch_uid="benchmarks-data-erased")

@@ -53,7 +53,10 @@ def year(questionnaire):
 
 
 def every_count(report):
-    rows = [*report.levels, *report.industries, *report.sizes]
+    rows = [
+        *report.levels,
+        *(row for table in (*report.industries, *report.sizes) for row in table.rows),
+    ]
     yield report.organisations
     for row in rows:
         yield row.organisations
@@ -66,12 +69,17 @@ def every_count(report):
 def test_no_count_under_ten_and_small_groups_merged(year):
     with translation.override("en"):
         report = annual.annual_report(YEAR)
+        names = [area.name for area in year.areas.order_by("order")]
     assert report.organisations == 25  # 12 + 9 + 4, demo left out, the retake once
     assert all(count == 0 or count >= 10 for count in every_count(report))
-    labels = [row.label for row in report.industries]
-    assert labels == ["IT and software", "Other groups together"]  # 9 + 4 = 13 together
-    assert [row.organisations for row in report.industries] == [12, 13]
-    assert [row.label for row in report.sizes] == ["10–49 employees"]  # 21; the 4 without size
+    overall = report.industries[0]
+    assert overall.title == "Overall"
+    assert [row.label for row in overall.rows] == ["IT and software", "Other groups together"]
+    assert [row.organisations for row in overall.rows] == [12, 13]  # 9 + 4 = 13 together
+    # And per area, each with the same groups where they have levels enough.
+    assert [table.title for table in report.industries[1:]] == names
+    sizes = report.sizes[0]
+    assert [row.label for row in sizes.rows] == ["10–49 employees"]  # 21; the 4 without size
     for row in report.levels:
         assert sum(cell.span for cell in row.cells) == 5
         assert sum(cell.count for cell in row.cells) == row.organisations

@@ -236,3 +236,13 @@ def test_two_retakes_at_the_same_moment_start_one_test(questionnaire):
     assert not errors, errors
     assert len(started) == 2 and started[0] == started[1]
     assert Assessment.objects.filter(organisation="Acme Oy").count() == 2
+
+
+def test_deleting_every_result_of_a_series_leaves_nothing_of_it(first):
+    again = retake(first.client, first.token)
+    assert Series.objects.count() == 1
+    first.client.post(reverse("assessments:delete_data", args=[again.token]))
+    assert Series.objects.count() == 1  # the first result is still in it
+    first.client.post(reverse("assessments:delete_data", args=[first.token]))
+    assert not Assessment.objects.exists()
+    assert not Series.objects.exists() and not SeriesMember.objects.exists()

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django import forms
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AssessmentQuerySet, QuestionnaireVersion
@@ -266,6 +267,36 @@ def funnel_report(
         sources=sources,
         step_labels=tuple(label for _key, label, _condition in steps),
     )
+
+
+# The funnel reads every test started in the last twelve weeks (0.4 s at 25,000 tests): kept
+# until a test is added, changed or deleted, the period or the day changes, and at most this long.
+CACHE_SECONDS = 15 * 60
+
+
+def cached_funnel_report(
+    assessments: AssessmentQuerySet, *, start: date, end: date, variant: str = ""
+) -> FunnelReport:
+    """funnel_report, from the cache while nothing it counts has changed (one cheap query)."""
+    fingerprint = assessments.aggregate(count=Count("pk"), changed=Max("updated_at"))
+    key = "cx-funnel:" + "|".join(
+        str(part)
+        for part in (
+            variant,
+            start.isoformat(),
+            end.isoformat(),
+            fingerprint["count"],
+            fingerprint["changed"] and fingerprint["changed"].isoformat(),
+            get_language(),
+            timezone.localdate().isoformat(),
+        )
+    )
+    report = cache.get_or_set(
+        key, lambda: funnel_report(assessments, start=start, end=end), CACHE_SECONDS
+    )
+    if not isinstance(report, FunnelReport):
+        raise TypeError(f"the cache holds no funnel under {key!r}")
+    return report
 
 
 class FunnelPeriodForm(forms.Form):

@@ -65,6 +65,7 @@ class AssessmentToolsMixin(admin.ModelAdmin):
         assessments = Assessment.objects.all()
         if real_only:
             assessments = assessments.real()
+        variant = "real" if real_only else "all"
         context: dict[str, Any] = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -74,21 +75,25 @@ class AssessmentToolsMixin(admin.ModelAdmin):
             ),
             "real_only": real_only,
             "lead_inbox": desk.lead_inbox(assessments, last_visit=previous_login(request)),
-            **self.funnel_context(request, assessments),
+            **self.funnel_context(request, assessments, variant),
             "min_assessments": dashboard.MIN_ASSESSMENTS_FOR_STATISTICS,
             "benchmark_groups": benchmarks.overview(),
             "benchmark_thresholds": benchmarks.thresholds(),
         }
         return TemplateResponse(request, "admin/assessments/dashboard.html", context)
 
-    def funnel_context(self, request: HttpRequest, assessments: Any) -> dict[str, Any]:
+    def funnel_context(
+        self, request: HttpRequest, assessments: Any, variant: str
+    ) -> dict[str, Any]:
         asked = any(name in request.GET for name in funnel.FunnelPeriodForm.base_fields)
         form = funnel.FunnelPeriodForm(request.GET if asked else None)
         start, end = funnel.chosen_period(form)
         if not asked:
             form = funnel.FunnelPeriodForm(initial={"funnel_start": start, "funnel_end": end})
         return {
-            "funnel": funnel.funnel_report(assessments, start=start, end=end),
+            "funnel": funnel.cached_funnel_report(
+                assessments, start=start, end=end, variant=variant
+            ),
             "funnel_form": form,
             "funnel_weeks": funnel.WEEKS,
             "funnel_default_days": funnel.DEFAULT_PERIOD_DAYS,

@@ -42,6 +42,8 @@ class Respondent(HttpUser):
             for question, value in OPTION.findall(page.text):
                 choices.setdefault(question, []).append(value)
             answers = {q: random.choice(values) for q, values in choices.items()}
+            # Random answers may leave an area mostly "don't know": continue anyway.
+            answers["dont_know_confirmed"] = "1"
             if self._post(f"/a/{token}/area/{step}/", answers, "area answers").status_code != 302:
                 return
         background = {"organisation": "Kuormitustesti Oy", "industry": "it", "size": "10-49"}

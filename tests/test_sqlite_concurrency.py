@@ -131,6 +131,8 @@ class Respondent:
             for question, value in OPTION.findall(page):
                 choices.setdefault(question, []).append(value)
             answers = {q: random.choice(values) for q, values in choices.items()}
+            # Random answers may leave an area mostly "don't know": continue anyway.
+            answers["dont_know_confirmed"] = "1"
             status, location, _ = self.request(location, answers)
             if status != 302:
                 return None

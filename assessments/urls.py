@@ -2,7 +2,8 @@
 
 from .consultant.urls import urlpatterns as consultant_urlpatterns
 from .respondent.urls import urlpatterns as respondent_urlpatterns
+from .teams.urls import urlpatterns as team_urlpatterns
 
 app_name = "assessments"
 
-urlpatterns = respondent_urlpatterns + consultant_urlpatterns
+urlpatterns = respondent_urlpatterns + consultant_urlpatterns + team_urlpatterns

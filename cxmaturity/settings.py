@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "assessments.benchmarks.apps.BenchmarksConfig",
     # Follow-up that runs by itself (issue 16): signed webhooks to a CRM.
     "assessments.webhooks",
+    # Team assessments (issue 17).
+    "assessments.teams.apps.TeamsConfig",
 ]
 
 MIDDLEWARE = [
@@ -376,3 +378,7 @@ BENCHMARK_MIN_SEGMENT = env.int("BENCHMARK_MIN_SEGMENT", default=10)
 # Demo data (manage.py seed_demo) counts in the benchmarks only when this is on; after changing
 # it, run manage.py benchmark_rebuild.
 BENCHMARK_INCLUDE_DEMO = env.bool("BENCHMARK_INCLUDE_DEMO", default=False)
+
+# Team assessments (issue 17): the owner of a team sees its figures once this many colleagues have
+# completed the test; assessments/teams/aggregates.py never allows fewer than 3.
+TEAM_MIN_RESPONDENTS = env.int("TEAM_MIN_RESPONDENTS", default=3)

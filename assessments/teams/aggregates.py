@@ -226,7 +226,8 @@ def role_comparison(
     members: Sequence[tuple[str, Mapping[str, float | None]]],
     minimum: int = MIN_ROLE_GROUP,
 ) -> tuple[RoleGroup, ...]:
-    """The mean score per area of each role group (see role_groups), largest group first. An
+    """The mean score per area of each role group (see role_groups), the largest role first and
+    OTHERS last. An
     area is shown for no group unless every group has `minimum` scores in it: one group's
     missing cell could be worked out from the team's mean."""
     groups = role_groups([role for role, _scores in members], minimum)
@@ -249,7 +250,7 @@ def role_comparison(
             values = [s for scores in group if (s := scores.get(code)) is not None]
             means.append(round_one_decimal(math.fsum(values) / len(values)) if shown else None)
         result.append(RoleGroup(role=role, members=len(group), means=tuple(means)))
-    result.sort(key=lambda g: (-g.members, g.role == OTHERS, g.role))
+    result.sort(key=lambda g: (g.role == OTHERS, -g.members, g.role))
     return tuple(result)
 
 

@@ -15,7 +15,9 @@ class TeamStartForm(forms.ModelForm):
             "email": _("Your email (optional)"),
         }
         help_texts = {
-            "email": _("We use it only if you ask us for help with this team, for example if you lose your links."),
+            "email": _(
+                "We use it only if you ask us for help with this team, for example if you lose your links."
+            ),
         }
 
 

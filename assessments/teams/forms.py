@@ -16,7 +16,8 @@ class TeamStartForm(forms.ModelForm):
         }
         help_texts = {
             "email": _(
-                "We use it only if you ask us for help with this team, for example if you lose your links."
+                "We use it only if you ask us for help with this team, for example if you lose "
+                "your links."
             ),
         }
 

@@ -115,7 +115,8 @@ def team_figures(team: Team) -> TeamFigures:
     """Everything the owner page shows; only the counts below the team's threshold."""
     threshold = min_respondents()
     counted = counted_members(team)
-    members = list(counted.values_list("team_membership__role", "result"))
+    rows = list(counted.values_list("pk", "team_membership__role", "result"))
+    members = [(role, result) for _pk, role, result in rows]
     in_progress = (
         0
         if team.is_closed
@@ -130,6 +131,8 @@ def team_figures(team: Team) -> TeamFigures:
     codes = [area.code for area in areas]
     scores = []
     for role, result in members:
+        if result is None:  # never for a completed test: its result is stored with completed_at
+            continue
         loaded = result_format.load(result)
         scores.append((role, {a.code: a.score for a in loaded.areas}, loaded.overall_score))
     per_area = aggregates.area_figures(codes, [s for _r, s, _o in scores], threshold)
@@ -138,16 +141,20 @@ def team_figures(team: Team) -> TeamFigures:
     values: dict[int, list[int]] = {}
     dont_know: dict[int, int] = {}
     not_applicable: dict[int, int] = {}
-    answers = Answer.objects.filter(assessment__in=counted).values_list(
-        "question_id", "option__value", "not_applicable"
+    # Counted per question and answer in the database: a few hundred rows, not one per answer.
+    answers = (
+        Answer.objects.filter(assessment_id__in=[pk for pk, _r, _s in rows])
+        .values_list("question_id", "option__value", "not_applicable")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
-    for question_id, value, is_not_applicable in answers:
+    for question_id, value, is_not_applicable, count in answers:
         if value is not None:
-            values.setdefault(question_id, []).append(value)
+            values.setdefault(question_id, []).extend([value] * count)
         elif is_not_applicable:
-            not_applicable[question_id] = not_applicable.get(question_id, 0) + 1
+            not_applicable[question_id] = not_applicable.get(question_id, 0) + count
         else:
-            dont_know[question_id] = dont_know.get(question_id, 0) + 1
+            dont_know[question_id] = dont_know.get(question_id, 0) + count
     questions: dict[str, tuple[Question, Area]] = {}
     answered = []
     order = 0

@@ -8,7 +8,6 @@ from html import escape
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 

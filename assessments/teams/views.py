@@ -6,6 +6,7 @@ and selectors.py.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,11 +14,24 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from .. import services as core_services
 from . import selectors, services
 from .forms import TeamJoinForm, TeamStartForm
 from .models import Team
+
+
+def _start_rate(group: str, request: HttpRequest) -> str:
+    return settings.RATE_LIMIT_START
+
+
+# Starting a team, and joining one (which starts a test), count against the same per-address
+# limit as the landing page's start button: its group, whose 429 page tells when to try again
+# (respondent/views.py, LIMITS).
+limit_starts = ratelimit(
+    group="assessments:start", key="ip", rate=_start_rate, method="POST", block=True
+)
 
 
 def _owned(token: str) -> Team:
@@ -29,6 +43,7 @@ def _owned(token: str) -> Team:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_starts
 def team_start(request: HttpRequest) -> HttpResponse:
     form = TeamStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -47,6 +62,7 @@ def team_start(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_starts
 def team_join(request: HttpRequest, token: str) -> HttpResponse:
     team = selectors.team_for_invite(token)
     if team is None:

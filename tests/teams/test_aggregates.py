@@ -8,7 +8,7 @@ from fractions import Fraction
 from itertools import combinations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessments import scoring
@@ -18,6 +18,8 @@ from assessments.teams.aggregates import OTHERS, QuestionAnswers
 scores = st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda x: round(x, 1))
 values = st.integers(min_value=scoring.MIN_VALUE, max_value=scoring.MAX_VALUE)
 ROLES = ["", "management", "sales", "delivery", "customer_service", "support"]
+# No timed assertion: the brute force is slow on purpose, and the machine may be busy.
+untimed = settings(deadline=None)
 
 
 def exact_mean(xs):
@@ -29,6 +31,7 @@ def exact_variance(xs):
     return sum((Fraction(x) - mean) ** 2 for x in xs) / len(xs)
 
 
+@untimed
 @given(st.lists(scores, min_size=1, max_size=60))
 def test_spread_equals_brute_force(xs):
     figure = aggregates.spread(xs)
@@ -39,6 +42,7 @@ def test_spread_equals_brute_force(xs):
     assert figure.level == scoring.level_for_score(figure.mean)
 
 
+@untimed
 @given(st.lists(scores, max_size=10), st.integers(min_value=1, max_value=12))
 def test_no_spread_under_the_threshold(xs, minimum):
     assert (aggregates.spread(xs, minimum) is None) == (len(xs) < minimum)
@@ -62,6 +66,7 @@ questions = st.lists(
 )
 
 
+@untimed
 @given(questions)
 def test_disagreement_ranking_equals_brute_force(items):
     ranking = aggregates.disagreement_ranking(items)
@@ -80,6 +85,7 @@ def test_disagreement_ranking_equals_brute_force(items):
         assert key(first) < key(second)
 
 
+@untimed
 @given(questions)
 def test_the_agenda_takes_the_widest_first(items):
     ranking = aggregates.disagreement_ranking(items)
@@ -106,6 +112,7 @@ def test_agenda_on_a_constructed_team():
     assert ranking[0].sd == 2.0 and ranking[0].count_of(5) == 2
 
 
+@untimed
 @given(st.lists(st.sampled_from(ROLES), min_size=3, max_size=40))
 def test_role_groups_hide_no_small_group_and_no_remainder(roles):
     groups = aggregates.role_groups(roles)
@@ -123,6 +130,7 @@ def test_role_groups_hide_no_small_group_and_no_remainder(roles):
     assert "" not in sizes
 
 
+@untimed
 @given(st.lists(st.sampled_from(ROLES), min_size=3, max_size=40))
 def test_role_groups_show_every_role_that_may_be_shown(roles):
     groups = aggregates.role_groups(roles)
@@ -144,6 +152,7 @@ def test_role_groups_of_a_constructed_team():
     }
 
 
+@untimed
 @given(
     st.lists(
         st.tuples(

@@ -277,3 +277,20 @@ def test_the_admin_lists_teams_with_size_and_completion(consultant_client, quest
     detail = consultant_client.get(f"/admin/teams/team/{full.pk}/change/").content.decode()
     assert "Keskihajonta" in detail
     assert not LogEntry.objects.exists()
+
+
+def test_a_flood_of_team_starts_and_joins_is_rate_limited(client, questionnaire, settings):
+    settings.RATE_LIMIT_START = "3/h"
+    team = team_of([])
+    for _ in range(2):
+        assert client.post("/team/", {"organisation": "Tulva Oy"}).status_code == 302
+    assert client.post(join_path(team), {"role": ""}).status_code == 302
+    assert client.post(join_path(team), {"role": ""}).status_code == 429
+    assert client.post("/team/", {"organisation": "Tulva Oy"}).status_code == 429
+    assert Team.objects.count() == 3 and TeamMember.objects.count() == 1
+
+
+@pytest.mark.parametrize(("prefix", "text"), [("", "Aloittakaa tiimiarvio"), ("/en", "Start a")])
+def test_the_landing_page_leads_to_the_team_start(client, questionnaire, prefix, text):
+    page = client.get(f"{prefix}/").content.decode()
+    assert f'<a href="{prefix}/team/">{text}' in page

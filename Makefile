@@ -111,6 +111,12 @@ bench-pdf: $(VENV)/.installed-dev
 # and latency on gunicorn, queries, bytes before the first question, PDF render and worker memory.
 # PostgreSQL when DATABASE_URL names it, else a temporary SQLite file; BENCH_ARGS="--scale" adds
 # the admin list and results page at 10k/100k assessments on PostgreSQL. Phony: bench/ is a folder.
+# Webhooks: 1,000 completed tests, one worker, a receiver on 127.0.0.1 (bench/webhooks.py; add
+# BENCH_ARGS="--kill-at 500" to kill the worker mid-delivery once).
+.PHONY: bench-webhooks
+bench-webhooks: $(VENV)/.installed-dev
+	$(BIN)/python bench/webhooks.py $(BENCH_ARGS)
+
 .PHONY: bench
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)

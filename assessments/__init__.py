@@ -4,6 +4,8 @@
           \\          /
            report/                  the stored result with its texts, the PDF and its cache
               |
+    followup/  webhooks/            emails and reminders; signed webhooks to a CRM (sub-apps)
+              |
     services, content, versioning,  writes (keyword-only, each checks its own preconditions)
     demo, translation
               |
@@ -16,7 +18,8 @@
     scoring, statistics, codes,     pure rules and constants (no Django in scoring,
     roles, events, health,          statistics, result_format, codes, redaction); permission
     security, headers, limits,      names, signals, probes and outage pages, trusted proxies,
-    redaction                       response headers, request-size limits, token-free logs
+    redaction, embed                response headers, request-size limits, token-free logs,
+                                    who may frame the respondent's pages
 
 Arrows run downwards only; the contracts in pyproject.toml ([tool.importlinter]) enforce it.
 See docs/architecture.md.

@@ -22,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import result_format, scoring
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 VALUE_VALIDATORS = [MinValueValidator(min(scoring.LEVELS)), MaxValueValidator(max(scoring.LEVELS))]
 WEIGHT_VALIDATORS = [
     MinValueValidator(scoring.MIN_WEIGHT),
@@ -708,6 +711,10 @@ class AreaCommentQuerySet(models.QuerySet["AreaComment"]):
         """Area id → the consultant's comment on that area of this assessment."""
         return dict(self.filter(assessment=assessment).values_list("area_id", "text"))
 
+    def by_area(self, assessment: Assessment) -> dict[int, AreaComment]:
+        """Area id → the consultant's comment on that area, with its signature."""
+        return {comment.area_id: comment for comment in self.filter(assessment=assessment)}
+
     def store_texts(self, assessment: Assessment, texts: Mapping[Area, str]) -> None:
         """Keep one comment per area; an empty text removes the area's comment."""
         for area, text in texts.items():
@@ -766,3 +773,9 @@ class AreaComment(models.Model):
         super().clean()
         if self.area.version_id != self.assessment.version_id:
             raise ValidationError({"area": _("This area is not part of the assessment's version.")})
+
+    def sign(self, user: AbstractBaseUser) -> None:
+        """Sign the comment's current text as `user`, by the name they go by now."""
+        self.signed_by = user  # type: ignore[assignment]  # the project's user model
+        full_name = getattr(user, "get_full_name", lambda: "")()
+        self.signer_name = (full_name or user.get_username())[:150]

@@ -10,6 +10,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from assessments.embed import origins_check
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
     "assessments.benchmarks.apps.BenchmarksConfig",
     # Follow-up that runs by itself (issue 16): signed webhooks to a CRM.
     "assessments.webhooks",
+    # ... and emails: the results link, new leads to consultants, retake reminders.
+    "assessments.followup",
     # Team assessments (issue 17).
     "assessments.teams.apps.TeamsConfig",
 ]
@@ -88,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Below CSP and X-Frame-Options: lets EMBED_ALLOWED_ORIGINS frame the respondent's pages.
+    "assessments.embed.EmbedMiddleware",
     # Answers a tripped rate limit with RATELIMIT_VIEW (429) instead of a bare 403.
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Late, so that it sees the views' exceptions first: a database outage is a 503, not a 500.
@@ -113,6 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 # hreflang alternates of the page in every language (base.html).
                 "assessments.respondent.context.language_alternates",
+                "assessments.embed.embed_context",
             ],
         },
     },
@@ -329,6 +336,44 @@ TASKS = {
 # production.
 WEBHOOK_HTTPS_ONLY = env.bool("WEBHOOK_HTTPS_ONLY", default=not DEBUG)
 WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+
+# Emails (assessments/followup, docs/deploy.md): the console in development; in production
+# EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.com:587) or a provider's API through
+# django-anymail (EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend, ANYMAIL as JSON).
+# (compose passes an unset variable as empty: empty means the default.)
+_email = environ.Env.email_url_config(
+    env.str("EMAIL_URL", default="") or ("consolemail://" if DEBUG else "smtp://localhost:25")
+)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=_email["EMAIL_BACKEND"])
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10
+ANYMAIL = env.json("ANYMAIL", default={})
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# The site's own address, for links in emails (the worker has no request to take it from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+# Sending the results link: per link and per address (django-ratelimit).
+RATE_LIMIT_RESULTS_EMAIL = env.str("RATE_LIMIT_RESULTS_EMAIL", default="3/h")
+# Consultants hear of each new consenting lead at once, or in one daily digest
+# (manage.py followup_send) when this is on; in this language.
+LEAD_EMAIL_DIGEST = env.bool("LEAD_EMAIL_DIGEST", default=False)
+CONSULTANT_EMAIL_LANGUAGE = env.str("CONSULTANT_EMAIL_LANGUAGE", default=LANGUAGE_CODE)
+
+# Embedding the test on the consultancy's own site (docs/embed.md): these origins (e.g.
+# https://www.consultancy.fi, comma-separated) may frame the respondent's pages; nothing else may
+# frame anything. With embedding on, cookies are SameSite=None; Secure, or the browser would not
+# send them inside the frame.
+EMBED_ALLOWED_ORIGINS = env.list("EMBED_ALLOWED_ORIGINS", default=[])
+# Only the respondent's pages name them in frame-ancestors (assessments/embed.py); the policy above
+# keeps 'none' for every other page.
+origins_check(EMBED_ALLOWED_ORIGINS, https_only=HTTPS)
+if EMBED_ALLOWED_ORIGINS:
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
 
 # How long personal data is kept (manage.py purge_expired), see docs/privacy.md.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)

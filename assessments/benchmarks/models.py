@@ -8,8 +8,6 @@ that a deletion or a change takes away exactly that (receivers.py, services.py).
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,11 +23,6 @@ class Group(models.TextChoices):
     EVERYONE = "all", _("All organisations")
     INDUSTRY = "industry", _("The same industry")
     SIZE = "size", _("The same size")
-
-
-class DistributionQuerySet(models.QuerySet["Distribution"]):
-    def of_version(self, version_id: int) -> DistributionQuerySet:
-        return self.filter(version_id=version_id)
 
 
 class Distribution(models.Model):
@@ -50,8 +43,6 @@ class Distribution(models.Model):
     # figures.ItemMoments of the complete responses (every question answered).
     moments = models.JSONField(_("item moments"), default=dict)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-
-    objects: ClassVar[DistributionQuerySet] = DistributionQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("benchmark distribution")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -25,7 +26,7 @@ from .. import scoring
 from .. import selectors as core_selectors
 from ..models import Assessment, QuestionnaireVersion
 from . import figures
-from .models import OVERALL, Distribution, Entry, Group
+from .models import OVERALL, Distribution, Group
 
 THRESHOLD_FLOOR = 10
 MARK_WIDTH = 1.2  # the respondent's mark in a chart, in score points
@@ -208,6 +209,41 @@ def _compare(
     )
 
 
+# Every results page reads its groups' distributions, which change only when a result is stored or
+# deleted: they are kept in the shared cache per version × group × segment and forgotten when a
+# change commits (services._apply); the expiry bounds what a process with a local cache misses.
+DISTRIBUTION_CACHE_SECONDS = 300
+
+GroupKey = tuple[str, str]  # (group, segment)
+
+
+def distribution_cache_key(version_id: int, group: str, segment: str) -> str:
+    return f"benchmarks:distribution:{version_id}:{group}:{segment}"
+
+
+def distributions(
+    version_id: int, groups: Iterable[GroupKey]
+) -> dict[GroupKey, list[Distribution]]:
+    """(group, segment) → the version's rows of that group, from the cache; the missing groups
+    in one query."""
+    keys = {distribution_cache_key(version_id, *group): group for group in set(groups)}
+    found: dict[str, list[Distribution]] = cache.get_many(list(keys))
+    missing = [group for key, group in keys.items() if key not in found]
+    if missing:
+        wanted = Q(pk__in=[])
+        for group, segment in missing:
+            wanted |= Q(group=group, segment=segment)
+        fetched: dict[GroupKey, list[Distribution]] = {group: [] for group in missing}
+        for row in Distribution.objects.filter(wanted, version_id=version_id):
+            fetched[(row.group, row.segment)].append(row)
+        stored = {
+            distribution_cache_key(version_id, *group): rows for group, rows in fetched.items()
+        }
+        cache.set_many(stored, DISTRIBUTION_CACHE_SECONDS)
+        found.update(stored)
+    return {group: found[key] for key, group in keys.items()}
+
+
 def area_names(version: QuestionnaireVersion) -> dict[str, str]:
     """Area code → name in the active language (the content is read once per process)."""
     return {area.code: area.name for area in core_selectors.questionnaire_content(version).areas}
@@ -221,13 +257,14 @@ def comparison(assessment: Assessment, asked: object = None) -> Comparison | Non
         return None
     limits = thresholds()
     wanted = parse_group(asked)
-    keys = Q(group=Group.EVERYONE.value, segment="")
+    groups: list[GroupKey] = [(Group.EVERYONE.value, "")]
     for group in (Group.INDUSTRY, Group.SIZE):
         if segment := _segment(assessment, group):
-            keys |= Q(group=group.value, segment=segment)
+            groups.append((group.value, segment))
     rows = {
         (row.group, row.area): row
-        for row in Distribution.objects.filter(keys, version_id=assessment.version_id)
+        for group_rows in distributions(assessment.version_id, groups).values()
+        for row in group_rows
     }
 
     def group_size(group: Group) -> int:
@@ -403,10 +440,13 @@ class Progress:
 def measurement_errors(
     version_ids: Iterable[int],
 ) -> dict[tuple[int, str], figures.MeasurementError]:
-    """(version id, area) → the MDC95 from everyone's stored distribution; one query."""
+    """(version id, area) → the MDC95 from everyone's stored distribution (cached)."""
     errors: dict[tuple[int, str], figures.MeasurementError] = {}
-    for row in Distribution.objects.filter(
-        version_id__in=set(version_ids), group=Group.EVERYONE.value, segment=""
+    everyone = (Group.EVERYONE.value, "")
+    for row in (
+        row
+        for version_id in set(version_ids)
+        for row in distributions(version_id, [everyone])[everyone]
     ):
         moments = figures.ItemMoments.load(row.moments)
         errors[(row.version_id, row.area)] = figures.measurement_error(
@@ -529,11 +569,6 @@ def overview() -> list[GroupOverview]:
         for row in rows
         if row.group == Group.EVERYONE or row.count >= limits.segment
     ]
-
-
-def counted(version: QuestionnaireVersion) -> int:
-    """How many results of the version count in the benchmark."""
-    return Entry.objects.filter(version=version).count()
 
 
 # ---------------------------------------------------------------- the admin

@@ -13,12 +13,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from .. import result_format, scoring, selectors, services
 from ..models import Answer, Assessment, QuestionnaireVersion
 from . import figures
 from .models import OVERALL, Distribution, Entry, Group, Series, SeriesMember
+from .selectors import distribution_cache_key
 
 Key = tuple[int, str, str, str]  # version id, group, segment, area
 
@@ -136,6 +139,7 @@ def _apply(changes: Iterable[tuple[Contribution, int]]) -> None:
     keys = sorted({key for contribution, _ in changes for key in contribution.distribution_keys()})
     if not keys:
         return
+    _forget_cached({key[:3] for key in keys})
     # The rows that do not exist yet first (a concurrent creator wins harmlessly), then every
     # row locked in key order, so that two completions never deadlock.
     Distribution.objects.bulk_create(
@@ -147,13 +151,16 @@ def _apply(changes: Iterable[tuple[Contribution, int]]) -> None:
         ],
         ignore_conflicts=True,
     )
-    versions = {key[0] for key in keys}
+    wanted = set(keys)
+    groups = Q(pk__in=[])
+    for version_id, group, segment in {key[:3] for key in keys}:
+        groups |= Q(version_id=version_id, group=group, segment=segment)
     rows = {
         (row.version_id, row.group, row.segment, row.area): row
         for row in Distribution.objects.select_for_update()
-        .filter(version_id__in=versions, area__in={key[3] for key in keys})
+        .filter(groups)
         .order_by("version_id", "group", "segment", "area")
-        if (row.version_id, row.group, row.segment, row.area) in set(keys)
+        if (row.version_id, row.group, row.segment, row.area) in wanted
     }
     tallies = {
         key: _Tally(
@@ -171,6 +178,12 @@ def _apply(changes: Iterable[tuple[Contribution, int]]) -> None:
         tally = tallies[key]
         row.count, row.histogram, row.moments = tally.count, tally.histogram, tally.moments.dump()
     Distribution.objects.bulk_update(rows.values(), ["count", "histogram", "moments", "updated_at"])
+
+
+def _forget_cached(groups: Iterable[tuple[int, str, str]]) -> None:
+    """Once the change commits, the results pages read these groups afresh."""
+    stale = [distribution_cache_key(*group) for group in groups]
+    transaction.on_commit(lambda: cache.delete_many(stale))
 
 
 @transaction.atomic
@@ -224,6 +237,7 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
 def distributions_rebuild(*, batch_size: int = 2000) -> int:
     """Recompute every distribution and entry from the stored results; the number counted."""
     Entry.objects.all()._raw_delete(Entry.objects.db)  # no receivers: everything is rebuilt
+    _forget_cached(Distribution.objects.values_list("version_id", "group", "segment").distinct())
     Distribution.objects.all().delete()
     counted = Assessment.objects.completed()
     if not settings.BENCHMARK_INCLUDE_DEMO:
@@ -272,6 +286,7 @@ def distributions_rebuild(*, batch_size: int = 2000) -> int:
         )
         for (v, g, s, a), tally in tallies.items()
     )
+    _forget_cached({key[:3] for key in tallies})
     return total
 
 

@@ -54,8 +54,9 @@ def consultant_results(request: HttpRequest, assessment: Assessment) -> HttpResp
 
 @_viewable
 def consultant_report(request: HttpRequest, assessment: Assessment) -> FileResponse:
-    """A consultant's download: in the respondent's language unless ?lang= asks for another."""
+    """A consultant's download: in the respondent's language unless ?lang= asks for another;
+    ?preview=1 shows it in the browser instead (the same file, as it prints)."""
     language = request.GET.get("lang", "")
     if language not in dict(settings.LANGUAGES):
         language = assessment.language
-    return download.report_response(assessment, language)
+    return download.report_response(assessment, language, inline=request.GET.get("preview") == "1")

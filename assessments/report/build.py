@@ -7,13 +7,14 @@ none of them scores again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from .. import scoring
 from ..glossary import Term, terms
-from ..models import Answer, AreaComment, Assessment, Question
+from ..models import AreaComment, Assessment, Question
 from ..selectors import questionnaire_content
 
 # Each level's band of scores, from the scoring module's one definition of the band edges.
@@ -64,11 +65,14 @@ class AreaView:
     questions: int
     strengths: list[FindingView]
     priorities: list[FindingView]
-    # The consultant's own words on this area (admin), empty when none.
+    # The consultant's own words on this area (admin), empty when none, signed with the name of
+    # the consultant who wrote them and the day they were last changed.
     comment: str = ""
     # Answered "not applicable" (questionnaire 2026.2 on); more than half withholds the level.
     not_applicable: int = 0
     mostly_not_applicable: bool = False
+    comment_signer: str = ""
+    comment_signed_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -148,15 +152,13 @@ def build_report(assessment: Assessment) -> Report:
     }
     areas = content.areas
     questions: dict[str, Question] = {q.code: q for area in areas for q in area.questions.all()}
-    chosen = {
-        answer.question_id: answer.option
-        for answer in Answer.objects.filter(assessment=assessment).select_related("option")
-    }
     area_names = {area.code: area.name for area in areas}
 
     def finding(item: scoring.Finding) -> FindingView:
         question = questions[item.question]
-        option = chosen.get(question.pk)
+        # The chosen option is the one with the stored value: read from the cached content, not
+        # from the answers (a finding always has a value; an option's value is unique per question).
+        option = next((o for o in question.options.all() if o.value == item.value), None)
         return FindingView(
             question_code=item.question,
             question=question.text,
@@ -168,7 +170,7 @@ def build_report(assessment: Assessment) -> Report:
 
     strengths = [finding(f) for f in result.strengths]
     priorities = [finding(f) for f in result.priorities]
-    comments = AreaComment.objects.texts_by_area(assessment)
+    comments = AreaComment.objects.by_area(assessment)
     level_texts = {(text.area_id, text.level): text for text in content.area_levels}
 
     area_views = []
@@ -209,9 +211,15 @@ def build_report(assessment: Assessment) -> Report:
                     for f, p in zip(priorities, result.priorities, strict=True)
                     if p.area == area.code
                 ],
-                comment=comments.get(area.pk, ""),
                 not_applicable=area_result.not_applicable,
                 mostly_not_applicable=area_result.mostly_not_applicable,
+                comment=comments[area.pk].text if area.pk in comments else "",
+                comment_signer=comments[area.pk].signer_name if area.pk in comments else "",
+                comment_signed_on=(
+                    timezone.localdate(comments[area.pk].updated_at)
+                    if area.pk in comments
+                    else None
+                ),
             )
         )
 

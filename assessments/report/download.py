@@ -10,11 +10,12 @@ from . import cache, pdf
 
 
 def report_response(
-    assessment: Assessment, language: str, comparison_group: str = ""
+    assessment: Assessment, language: str, comparison_group: str = "", *, inline: bool = False
 ) -> FileResponse:
     """The completed assessment's report in `language`, rendered or from the cache; 404 while
     the test is unfinished, or once it was deleted (also while its report was rendering). The
-    benchmark compares with `comparison_group` (the respondent's pick; "" for everyone)."""
+    benchmark compares with `comparison_group` (the respondent's pick; "" for everyone).
+    `inline` shows it in the browser (a consultant's preview) instead of downloading it."""
     if not assessment.is_completed:
         raise Http404
     try:
@@ -23,7 +24,7 @@ def report_response(
         raise Http404 from None
     response = FileResponse(
         report,
-        as_attachment=True,
+        as_attachment=not inline,
         filename=pdf.report_filename(assessment),
         content_type="application/pdf",
     )

@@ -17,19 +17,21 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
 from ..benchmarks import selectors as benchmarks
 from ..models import Assessment
-from . import build, document
+from . import build, document, layout
 from .fetcher import STATIC_BASE_URL, StaticFilesOnlyFetcher
 
 TEMPLATE = "report/report.html"
 STYLESHEET = "report/report.css"
 PDF_VARIANT = "pdf/ua-1"
 FILENAME_SLUG_MAX_CHARS = 40
-TOKEN_PREFIX_CHARS = 8
+# Laying the report out again costs as much as the first time: at most the first layout, the
+# planned one and up to two corrections (a corrected chapter can move the next one once more).
+MAX_LAYOUT_PASSES = 4
 
 
 @dataclass(frozen=True)
@@ -64,16 +66,41 @@ def _stylesheet() -> _ParsedStylesheet:
     return cached
 
 
+def _laid_out(html: str, flowing: set[int]) -> Document:
+    stylesheet = _stylesheet()
+    stylesheets = [stylesheet.css]
+    if flowing:
+        stylesheets.append(
+            CSS(string=layout.flow_stylesheet(flowing), font_config=stylesheet.font_config)
+        )
+    return HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesOnlyFetcher()).render(
+        stylesheets=stylesheets, font_config=stylesheet.font_config, pdf_variant=PDF_VARIANT
+    )
+
+
+def lay_out(html: str) -> Document:
+    """The report laid out with every chapter on a new page, except those that would leave the
+    page before them more than half empty: they flow on from it (layout.py). The first layout
+    plans which chapters flow; a later one corrects the plan where a chapter ended elsewhere."""
+    document = _laid_out(html, set())
+    flowing = layout.plan_flow(layout.page_fills(document))
+    for _ in range(MAX_LAYOUT_PASSES - 1):
+        if not flowing:
+            break
+        document = _laid_out(html, flowing)
+        more = layout.chapters_to_flow(layout.page_fills(document)) - flowing
+        if not more:
+            break
+        flowing |= more
+    return document
+
+
 def render_html(html: str) -> bytes:
     """Any HTML to PDF with the report stylesheet, fetching only through StaticFilesOnlyFetcher."""
-    stylesheet = _stylesheet()
-    return HTML(
-        string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesOnlyFetcher()
-    ).write_pdf(
-        stylesheets=[stylesheet.css],
-        font_config=stylesheet.font_config,
-        pdf_variant=PDF_VARIANT,
-    )
+    pdf = lay_out(html).write_pdf(pdf_variant=PDF_VARIANT)
+    if pdf is None:  # only None when written to a target
+        raise RuntimeError("WeasyPrint returned no PDF")
+    return pdf
 
 
 def render_report_pdf(assessment: Assessment, language: str, comparison_group: str = "") -> bytes:
@@ -90,7 +117,9 @@ def render_report_pdf(assessment: Assessment, language: str, comparison_group: s
 
 
 def report_filename(assessment: Assessment) -> str:
-    """`cx-maturity-<organisation slug or token prefix>-<date>.pdf`."""
+    """`cx-maturity-<organisation slug>-<date>.pdf`, or `cx-maturity-<date>.pdf` without a name:
+    ASCII letters, digits and hyphens only, so that it is safe in a Content-Disposition header,
+    and never a piece of the private token (a file name travels)."""
     slug = slugify(assessment.organisation)[:FILENAME_SLUG_MAX_CHARS].strip("-")
     day: date = timezone.localdate(assessment.completed_at or timezone.now())
-    return f"cx-maturity-{slug or assessment.token[:TOKEN_PREFIX_CHARS]}-{day.isoformat()}.pdf"
+    return "-".join(part for part in ("cx-maturity", slug, day.isoformat()) if part) + ".pdf"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .. import scoring, selectors
 from ..codes import DONT_KNOW, NOT_APPLICABLE
 from ..models import Area, Assessment, Option, Question
 from ..services import BACKGROUND_CONSENT_WORDING, BACKGROUND_FIELDS
@@ -26,7 +27,9 @@ QUESTION_INVALID = _("That answer is not one of this question's options. Choose 
 UNEXPECTED_DATA = _("The form contained unexpected data. Please reload the page and try again.")
 
 # Form data that is not a field but is expected: the CSRF token and the buttons.
-NAVIGATION_KEYS = frozenset({"csrfmiddlewaretoken", "next", "back", "finish", "autosave"})
+NAVIGATION_KEYS = frozenset(
+    {"csrfmiddlewaretoken", "next", "back", "finish", "autosave", "dont_know_confirmed"}
+)
 
 
 class StrictFormMixin(_FormBase):
@@ -45,6 +48,7 @@ class QuestionField(forms.ChoiceField):
     """One question's radio group; the template reads its number and the "don't know" value."""
 
     number: int
+    count: int  # the area's questions: "3 / 9"
     dont_know: str
     not_applicable: str
     # The glossary entries whose term first appears on the page in this question.
@@ -92,6 +96,7 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
                 required=not partial,
             )
             field.number = number
+            field.count = len(area.questions.all())
             # The template marks the "don't know" option by this value.
             field.dont_know = DONT_KNOW
             field.not_applicable = NOT_APPLICABLE
@@ -103,6 +108,18 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
         self.helper.layout = Layout(
             *(Field(name, template="assessments/question_field.html") for name in self.fields)
         )
+
+    def lacks_a_level(self) -> bool:
+        """Whether the valid form's answers leave the area without a level because of "don't
+        know", by the scoring rules themselves (an area that mostly does not apply is another
+        matter: it says why on the results page)."""
+        values: dict[str, int | None | Literal["not_applicable"]] = {
+            question.code: option.value if option else None
+            for question, option in self.chosen().items()
+        }
+        values.update({question.code: scoring.NOT_APPLICABLE for question in self.not_applicable()})
+        result = scoring.score_area(selectors.area_specs([self.area])[0], values)
+        return result.level is None and not result.mostly_not_applicable
 
     def chosen(self) -> dict[Question, Option | None]:
         """The answers of a valid form (None = don't know); unanswered questions and those

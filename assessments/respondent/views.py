@@ -291,7 +291,6 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
     if not 1 <= step <= len(areas):
         raise Http404
     area = areas[step - 1]
-    first_number = 1 + sum(len(a.questions.all()) for a in areas[: step - 1])
 
     action = _action(request)
     version = assessment.version
@@ -302,21 +301,29 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
         for question in area.questions.all()
     ]
     terms = glossary.first_uses(version.glossary, page_texts, language)
+    # Questions are numbered within their area ("3 / 9"): a phone shows one area per page.
     form = AreaAnswersForm(
         request.POST if request.method == "POST" else None,
         area=area,
-        first_number=first_number,
         saved=selectors.answer_choices(assessment),
         partial=action in ("back", "autosave"),
         offers_not_applicable=version.offers_not_applicable,
         terms=terms,
     )
+    dont_know_notice = False
     if request.method == "POST":
         if form.is_valid():
+            # Before moving on, a gentle word when the answers leave the area without a level;
+            # the answers are saved either way, and "Continue anyway" moves on.
+            dont_know_notice = (
+                action == "next"
+                and "dont_know_confirmed" not in request.POST
+                and form.lacks_a_level()
+            )
             services.answers_save(
                 assessment=assessment,
                 choices=form.chosen(),
-                completed_step=step if action == "next" else None,
+                completed_step=step if action == "next" and not dont_know_notice else None,
                 not_applicable=form.not_applicable(),
             )
             if action == "autosave":
@@ -325,10 +332,11 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
                 if step == 1:
                     return redirect("assessments:landing")
                 return redirect("assessments:area", token=token, step=step - 1)
-            if step < len(areas):
-                return redirect("assessments:area", token=token, step=step + 1)
-            return redirect("assessments:background", token=token)
-        if action == "autosave":
+            if not dont_know_notice:
+                if step < len(areas):
+                    return redirect("assessments:area", token=token, step=step + 1)
+                return redirect("assessments:background", token=token)
+        elif action == "autosave":
             return HttpResponse(status=400)
     _remember(request, assessment)
     return render(
@@ -343,6 +351,7 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
             "step_count": len(areas) + 1,
             "area_count": len(areas),
             "private_link": private_link(request, assessment),
+            "dont_know_notice": dont_know_notice,
         },
     )
 

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -22,10 +23,11 @@ class WebhookEndpointForm(forms.ModelForm):
         label=_("URL"),
         max_length=500,
         assume_scheme="https",
+        widget=forms.URLInput(attrs={"size": 60}),
         help_text=_("A public HTTPS address; private and local addresses are refused."),
     )
     events = forms.MultipleChoiceField(
-        label=_("events"),
+        label=capfirst(_("events")),
         choices=EventType.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("What this endpoint is told about."),
@@ -34,6 +36,7 @@ class WebhookEndpointForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["name", "url", "events", "is_active", "secret"]
+        widgets = {"secret": forms.TextInput(attrs={"size": 60, "autocomplete": "off"})}
 
 
 @admin.register(WebhookEndpoint)
@@ -56,10 +59,7 @@ class WebhookMessageAdmin(admin.ModelAdmin):
         "event_type",
         "status",
         "attempts",
-        "created_at",
         "next_attempt_at",
-        "delivered_at",
-        "last_status_code",
         "last_error",
     ]
     list_filter = ["status", "event_type", "endpoint"]

@@ -35,7 +35,11 @@ def _claim(message_id: int) -> tuple[WebhookMessage, datetime] | None:
     now = timezone.now()
     with transaction.atomic():
         message = (
-            WebhookMessage.objects.select_for_update(skip_locked=True)
+            # Only the message's own row ("self"), and FOR NO KEY UPDATE: a plain FOR UPDATE
+            # would also lock the joined endpoint row, on which every transaction writing a new
+            # message to that endpoint takes a key-share lock (its foreign key's check), and the
+            # claim would skip the message while a respondent's completion is being committed.
+            WebhookMessage.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
             .select_related("endpoint")
             .due(now)
             .filter(pk=message_id)
@@ -130,7 +134,8 @@ def deliver(message_id: int) -> str:
     return _record(message, lease_until, status=status, error=error, permanent=permanent)
 
 
-@task()
+# Before reports rendered ahead (priority 0): a CRM waits for the lead; a download renders itself.
+@task(priority=10)
 def deliver_message(message_id: int) -> str:
     return deliver(message_id)
 

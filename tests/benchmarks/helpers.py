@@ -2,8 +2,11 @@
 
 import random
 
+from django.core.cache import cache
+
 from assessments.benchmarks import figures
 from assessments.benchmarks.models import OVERALL, Distribution
+from assessments.benchmarks.selectors import distribution_cache_key
 
 
 def set_group(version, group, segment, size, *, seed=0, low=20.0, high=90.0):
@@ -19,3 +22,5 @@ def set_group(version, group, segment, size, *, seed=0, low=20.0, high=90.0):
             area=code,
             defaults={"count": size, "histogram": figures.histogram(scores), "moments": {}},
         )
+    # Written behind the services' back: the pages must not read a cached copy from before.
+    cache.delete(distribution_cache_key(version.pk, group, segment))

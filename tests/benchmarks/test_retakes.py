@@ -5,6 +5,7 @@ import copy
 import re
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -197,3 +198,41 @@ def test_a_retake_on_a_newer_version_compares_areas_and_says_so(
     assert "The questionnaire has changed since your previous result" in html
     assert "2026.1" in html
     assert html.count('class="progress-row"') == 1 + questionnaire.areas.count()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="SQLite's in-memory test database refuses a second writer at once ('database table "
+    "is locked'), which no real database does; CI runs this on PostgreSQL",
+)
+def test_two_retakes_at_the_same_moment_start_one_test(questionnaire):
+    """Two requests at once, each in its own thread and connection: one new test."""
+    import threading
+
+    from django.db import connection as default_connection
+
+    from tests.factories import answered_assessment
+
+    result = answered_assessment(questionnaire, lambda q: 3, organisation="Acme Oy")
+    barrier = threading.Barrier(2)
+    started: list[int] = []
+    errors: list[BaseException] = []
+
+    def press() -> None:
+        try:
+            barrier.wait(timeout=10)
+            started.append(services.retake_start(assessment=result, language="fi").pk)
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            default_connection.close()
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert len(started) == 2 and started[0] == started[1]
+    assert Assessment.objects.filter(organisation="Acme Oy").count() == 2

@@ -24,6 +24,13 @@ CHANGELIST = "admin:assessments_assessment_changelist"
 DASHBOARD = "admin:assessments_assessment_dashboard"
 
 
+@pytest.fixture(autouse=True)
+def _finnish_admin():
+    """The admin at its Finnish address, whatever an earlier test left active."""
+    with translation.override("fi"):
+        yield
+
+
 def listed(client, **params) -> list[int]:
     response = client.get(reverse(CHANGELIST), params)
     assert response.status_code == 200

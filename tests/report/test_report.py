@@ -446,10 +446,22 @@ def test_download_is_a_pdf_attachment_with_a_descriptive_name(client, media, com
 
 
 @pytest.mark.django_db
-def test_file_name_falls_back_to_the_token_prefix(questionnaire):
-    assessment = answered_assessment(questionnaire, mixed_answers, organisation="")
+@pytest.mark.parametrize(
+    ("organisation", "name"),
+    [
+        ("", ""),
+        ("株式会社", ""),  # nothing ASCII to keep
+        ('Evil"; filename=x.exe\r\nSet-Cookie: a=b', "evil-filenamexexe-set-cookie-ab-"),
+        ("Äänekosken Kone & Co", "aanekosken-kone-co-"),
+    ],
+)
+def test_file_name_names_the_organisation_and_never_the_token(questionnaire, organisation, name):
+    assessment = answered_assessment(questionnaire, mixed_answers, organisation=organisation)
     day = timezone.localdate(assessment.completed_at).isoformat()
-    assert pdf.report_filename(assessment) == f"cx-maturity-{assessment.token[:8]}-{day}.pdf"
+    filename = pdf.report_filename(assessment)
+    assert filename == f"cx-maturity-{name}{day}.pdf"
+    assert assessment.token[:6] not in filename
+    assert re.fullmatch(r"[a-z0-9-]+\.pdf", filename)
 
 
 @pytest.mark.django_db

@@ -74,6 +74,9 @@ def test_results_page_offers_a_booking_and_a_contact_form_in_the_page_language(
     assert f'action="{url(language, "contact_request", token=assessment.token)}"' in html
     assert "Kaisa Konsultti" in html
     assert 'href="tel:+358401234567"' in html
+    # Under the heading, the way down to it (the results are long on a phone).
+    jump = f'<a href="#next-step">{t(language, "Talk to us about your results")}</a>'
+    assert html.index(jump) < html.index("overall-heading")
 
 
 def test_without_a_booking_page_the_contact_form_is_the_call_to_action(
@@ -319,3 +322,22 @@ def test_background_page_promises_no_comparison_that_does_not_exist(
     for promise in ("compare", "similar organisations", "vertaa", "vastaaviin"):
         assert promise not in lead.lower()
     assert t(language, "Background") in html
+
+
+def test_asking_for_contact_needs_at_most_eight_queries(client, questionnaire):
+    assessment = answered_assessment(questionnaire)
+    page = url("en", "contact_request", token=assessment.token)
+    client.post(page, {"email": "first@example.com"})
+    with CaptureQueriesContext(connection) as context:
+        assert client.post(page, {"email": "anna@example.com"}).status_code == 302
+    assert len(context.captured_queries) <= 8
+
+
+def test_the_consultants_view_of_the_results_offers_no_next_step(consultant_client, questionnaire):
+    assessment = answered_assessment(questionnaire)
+    html = consultant_client.get(
+        reverse("assessments:consultant_results", args=[assessment.pk])
+    ).content.decode()
+    assert "Let&#x27;s talk" not in html and "Keskustellaan tuloksistanne" not in html
+    assert "#next-step" not in html
+    assert "contact_request" not in html and "/contact/" not in html

@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -131,6 +132,8 @@ def test_two_workers_never_send_one_message_at_the_same_time(message, receiver):
     assert receiver.requests == []
 
 
+# Committed for real: the worker works on its own connection, as it would in its own process.
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_delivery_loses_nothing_and_the_next_delivers_once(message, receiver):
     with override_settings(TASKS=DATABASE_QUEUE):
         # The worker claims the message, and is killed while the request is on its way.
@@ -142,10 +145,10 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_the_next_delivers_once(m
         passed = timezone.now() - timedelta(seconds=1)
         WebhookMessage.objects.filter(pk=message.pk).update(lease_until=passed)
         DBTaskResult.objects.filter(pk=follow_up.pk).update(run_after=passed)
-        call_command("db_worker", batch=True, interval=0, verbosity=0)
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         # Once more later: nothing is sent again.
         DBTaskResult.objects.filter(status="READY").update(run_after=passed)
-        call_command("db_worker", batch=True, interval=0, verbosity=0)
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("delivered", 2)
     assert [headers["webhook-id"] for headers, _ in receiver.requests] == [message.webhook_id]
@@ -157,3 +160,33 @@ def test_the_command_delivers_whatever_is_due(message, receiver):
     assert "1 webhook message(s) attempted." in out.getvalue()
     message.refresh_from_db()
     assert message.status == "delivered"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks: PostgreSQL only (SQLite locks the file)"
+)
+def test_a_claim_is_not_skipped_while_a_completion_writes_to_the_same_endpoint(
+    questionnaire, endpoint, receiver
+):
+    """A respondent's transaction that writes a new message holds a key-share lock on the
+    endpoint's row (the foreign key); the worker's claim must not wait for it or skip for it."""
+    answered_assessment(questionnaire)
+    waiting = WebhookMessage.objects.get()
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            # Django's foreign keys are checked at commit; at once here, to hold the lock now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "INSERT INTO webhooks_webhookmessage (webhook_id, endpoint_id, event_type, "
+                "assessment_id, payload, created_at, retrying_since, status, attempts, "
+                "next_attempt_at, last_error) VALUES ('msg_other', %s, 'consent.given', 0, "
+                "'{}', now(), now(), 'pending', 0, now(), '')",
+                [endpoint.pk],
+            )
+            assert tasks.deliver(waiting.pk) == "delivered"
+            cursor.execute("ROLLBACK")
+    finally:
+        other.close()

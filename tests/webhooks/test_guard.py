@@ -114,3 +114,44 @@ def test_the_endpoint_is_checked_when_saved(monkeypatch):
     with pytest.raises(guard.ValidationError) as refused:
         endpoint.full_clean()
     assert "url" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1/hook", "https://[::1]/hook", "https://169.254.169.254/latest/"]
+)
+def test_the_admin_refuses_to_save_a_local_address(superuser_client, url):
+    from django.urls import reverse
+
+    response = superuser_client.post(
+        reverse("admin:webhooks_webhookendpoint_add"),
+        {
+            "name": "CRM",
+            "url": url,
+            "events": ["assessment.completed"],
+            "is_active": "on",
+            "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        },
+    )
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_saves_a_public_https_address(superuser_client, monkeypatch):
+    from django.urls import reverse
+
+    _resolving_to(monkeypatch, "93.184.215.14")
+    response = superuser_client.post(
+        reverse("admin:webhooks_webhookendpoint_add"),
+        {
+            "name": "CRM",
+            "url": "https://crm.example.com/hook",
+            "events": ["assessment.completed", "data.deleted"],
+            "is_active": "on",
+            "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        },
+    )
+    assert response.status_code == 302
+    assert WebhookEndpoint.objects.get().events == ["assessment.completed", "data.deleted"]

@@ -8,13 +8,14 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import ShowFacets
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
@@ -27,7 +28,7 @@ from ...benchmarks import selectors as benchmarks
 from ...models import Area, Assessment
 from ...report import build
 from .. import workspace
-from .comments import AreaCommentInline
+from .comments import PREVIEW_PDF, AreaCommentFormSet, AreaCommentInline, comment_language_warnings
 from .filters import (
     AreaLevelFilter,
     CampaignSourceFilter,
@@ -228,6 +229,22 @@ class AssessmentAdmin(AssessmentToolsMixin):
         # PDF report, so a new comment (saved with the inline after this) gives a new report.
         obj.save(update_fields=[*FOLLOW_UP_FIELDS, "updated_at"] if change else None)
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if isinstance(formset, AreaCommentFormSet) and isinstance(request.user, AbstractBaseUser):
+            formset.signer = request.user
+        super().save_formset(request, form, formset, change)
+        if isinstance(formset, AreaCommentFormSet):
+            for warning in comment_language_warnings(form.instance):
+                self.message_user(request, warning, messages.WARNING)
+
+    def response_change(self, request: HttpRequest, obj: Assessment) -> HttpResponse:
+        if PREVIEW_PDF in request.POST and obj.is_completed:
+            # The real PDF, as the respondent will get it, shown in the browser's own viewer.
+            return HttpResponseRedirect(
+                reverse("assessments:consultant_report", kwargs={"pk": obj.pk}) + "?preview=1"
+            )
+        return super().response_change(request, obj)
+
     def change_view(
         self,
         request: HttpRequest,
@@ -247,6 +264,7 @@ class AssessmentAdmin(AssessmentToolsMixin):
                 ),
                 results_after_fieldset=TEST_FIELDSET,
                 **benchmarks.admin_context(assessment),
+                preview_pdf_name=PREVIEW_PDF,
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -7,12 +7,41 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ... import roles
 from ...models import Area, AreaComment, Assessment
+from .. import comment_language
+
+# The submit button that saves the page and then shows the PDF report as it will print.
+PREVIEW_PDF = "_preview_pdf"
+
+
+# Whole sentences per pair of languages: Finnish inflects the languages' names.
+LANGUAGE_WARNINGS = {
+    ("en", "fi"): _("This comment seems to be written in English, but the report is in Finnish."),
+    ("fi", "en"): _("This comment seems to be written in Finnish, but the report is in English."),
+}
+
+
+def language_warning(text: str, report_language: str) -> str | None:
+    """A warning for a comment that seems written in another language than the report's."""
+    guessed = comment_language.differs(text, report_language)
+    warning = LANGUAGE_WARNINGS.get((guessed, report_language)) if guessed else None
+    return str(warning) if warning else None
+
+
+def comment_language_warnings(assessment: Assessment) -> list[str]:
+    """One warning per comment of the assessment whose language differs from its report's."""
+    warnings = []
+    for comment in AreaComment.objects.filter(assessment=assessment).select_related("area"):
+        warning = language_warning(comment.text, assessment.language)
+        if warning:
+            warnings.append(f"{comment.area.name}: {warning}")
+    return warnings
 
 
 class AreaCommentForm(forms.ModelForm):
@@ -21,7 +50,13 @@ class AreaCommentForm(forms.ModelForm):
         fields = ("area", "text")
         widgets = {"area": forms.HiddenInput, "text": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args: Any, areas: dict[int, tuple[int, Area]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        areas: dict[int, tuple[int, Area]],
+        report_language: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         area_field = cast(forms.ModelChoiceField, self.fields["area"])
         area_field.queryset = Area.objects.filter(pk__in=list(areas))
@@ -33,6 +68,10 @@ class AreaCommentForm(forms.ModelForm):
         if area_id in areas:
             self.area_number, area = areas[area_id]
             self.fields["text"].label = f"{self.area_number}. {area.name}"
+        # A saved comment in another language than the report's is pointed out beside it.
+        self.language_warning = (
+            language_warning(self.instance.text, report_language) if self.instance.pk else None
+        )
 
 
 class AreaCommentFormSet(BaseInlineFormSet):
@@ -52,8 +91,24 @@ class AreaCommentFormSet(BaseInlineFormSet):
             AreaComment.objects.filter(assessment=instance).values_list("area_id", flat=True)
         )
         kwargs["initial"] = [{"area": area.pk} for area in areas if area.pk not in commented]
-        kwargs["form_kwargs"] = {**kwargs.get("form_kwargs", {}), "areas": numbered}
+        kwargs["form_kwargs"] = {
+            **kwargs.get("form_kwargs", {}),
+            "areas": numbered,
+            "report_language": instance.language if instance else "",
+        }
         super().__init__(data, files, instance=instance, **kwargs)
+
+    # Who signs what this formset saves: the consultant sending the page (AssessmentAdmin).
+    signer: AbstractBaseUser | None = None
+
+    def _signed(self, comment: AreaComment) -> AreaComment:
+        if self.signer is not None:
+            comment.sign(self.signer)
+        return comment
+
+    def save_new(self, form: forms.ModelForm[AreaComment], commit: bool = True) -> Any:
+        self._signed(form.instance)
+        return super().save_new(form, commit)
 
     def save_existing(
         self, form: forms.ModelForm[AreaComment], obj: AreaComment, commit: bool = True
@@ -61,7 +116,8 @@ class AreaCommentFormSet(BaseInlineFormSet):
         if not obj.text.strip():
             obj.delete()
             return obj
-        return super().save_existing(form, obj, commit)
+        # Only a changed comment is saved here, so the signature follows the last change.
+        return super().save_existing(form, self._signed(obj), commit)
 
 
 class AreaCommentInline(admin.StackedInline):

@@ -20,7 +20,7 @@ from django.utils.cache import patch_cache_control
 
 # The pages of the "assessments" namespace that anyone may find, by URL name; every other page of
 # the namespace (a token's, a consultant's, one added later) is personal.
-PUBLIC_PAGES = frozenset({"landing", "privacy"})
+PUBLIC_PAGES = frozenset({"landing", "privacy", "team_start"})
 NOINDEX = "noindex, nofollow"
 # Set to True on a response that holds a secret next to text the address chose (the landing page
 # offering to continue a test echoes its query string): it is sent uncompressed (BREACH).

@@ -11,6 +11,7 @@ CHANGE_ASSESSMENT = "assessments.change_assessment"
 VIEW_ANSWER = "assessments.view_answer"
 VIEW_AREA_COMMENT = "assessments.view_areacomment"
 CHANGE_AREA_COMMENT = "assessments.change_areacomment"
+VIEW_TEAM = "teams.view_team"
 ADD_VERSION = "assessments.add_questionnaireversion"
 CHANGE_VERSION = "assessments.change_questionnaireversion"
 
@@ -30,5 +31,7 @@ CONSULTANT_PERMISSIONS: frozenset[str] = frozenset(
         "assessments.view_arealevel",
         "assessments.view_question",
         "assessments.view_option",
+        # Team assessments (issue 17): their aggregates only, never a member's test.
+        VIEW_TEAM,
     }
 )

@@ -3,7 +3,10 @@
 from .consultant.urls import urlpatterns as consultant_urlpatterns
 from .followup.urls import urlpatterns as followup_urlpatterns
 from .respondent.urls import urlpatterns as respondent_urlpatterns
+from .teams.urls import urlpatterns as team_urlpatterns
 
 app_name = "assessments"
 
-urlpatterns = respondent_urlpatterns + consultant_urlpatterns + followup_urlpatterns
+urlpatterns = (
+    respondent_urlpatterns + consultant_urlpatterns + followup_urlpatterns + team_urlpatterns
+)

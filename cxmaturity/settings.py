@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "assessments.webhooks",
     # ... and emails: the results link, new leads to consultants, retake reminders.
     "assessments.followup",
+    # Team assessments (issue 17).
+    "assessments.teams.apps.TeamsConfig",
 ]
 
 MIDDLEWARE = [
@@ -421,3 +423,7 @@ BENCHMARK_MIN_SEGMENT = env.int("BENCHMARK_MIN_SEGMENT", default=10)
 # Demo data (manage.py seed_demo) counts in the benchmarks only when this is on; after changing
 # it, run manage.py benchmark_rebuild.
 BENCHMARK_INCLUDE_DEMO = env.bool("BENCHMARK_INCLUDE_DEMO", default=False)
+
+# Team assessments (issue 17): the owner of a team sees its figures once this many colleagues have
+# completed the test; assessments/teams/aggregates.py never allows fewer than 3.
+TEAM_MIN_RESPONDENTS = env.int("TEAM_MIN_RESPONDENTS", default=3)

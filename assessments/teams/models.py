@@ -1,0 +1,98 @@
+"""A team and its members: which tests were taken through the team's invite link, and in which
+role. The answers themselves stay in the tests (Assessment, Answer); the team never copies them."""
+
+from __future__ import annotations
+
+import secrets
+from typing import ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Assessment, QuestionnaireVersion, new_token
+
+
+class TeamRole(models.TextChoices):
+    """The roles a colleague may name (a fixed list, so that no free text identifies anyone)."""
+
+    MANAGEMENT = "management", _("Management")
+    SALES = "sales", _("Sales")
+    DELIVERY = "delivery", _("Delivery and experts")
+    CUSTOMER_SERVICE = "customer_service", _("Customer service")
+    SUPPORT = "support", _("Support functions")
+
+
+class TeamQuerySet(models.QuerySet["Team"]):
+    def _by_token(self, field: str, token: str) -> Team | None:
+        # As Assessment.objects.by_token: narrowed by a prefix, compared in constant time.
+        if not isinstance(token, str) or not 32 <= len(token) <= 64:
+            return None
+        for candidate in self.filter(**{f"{field}__startswith": token[:8]}):
+            if secrets.compare_digest(getattr(candidate, field).encode(), token.encode()):
+                return candidate
+        return None
+
+    def by_invite_token(self, token: str) -> Team | None:
+        return self._by_token("invite_token", token)
+
+    def by_owner_token(self, token: str) -> Team | None:
+        return self._by_token("owner_token", token)
+
+    def open(self) -> TeamQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+
+class Team(models.Model):
+    organisation = models.CharField(_("organisation"), max_length=200)
+    # Only for sending the owner their links again; never shown to the members.
+    email = models.EmailField(_("owner's email"), blank=True)
+    # Every member answers this version, so that their answers can be put side by side.
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("questionnaire version"),
+    )
+    # Two keys: the invite link lets colleagues join; only the owner link opens the figures.
+    invite_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    owner_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    # A closed team takes no new members, and a test completed after it closed does not count.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects: ClassVar[TeamQuerySet] = TeamQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(invite_token=models.F("owner_token")),
+                name="team_tokens_differ",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.organisation
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    # Deleting the test (the colleague's own "delete my data") takes the membership with it.
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="team_membership"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=TeamRole.choices, blank=True)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"

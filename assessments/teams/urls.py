@@ -1,0 +1,15 @@
+"""The team pages' addresses, in the "assessments" namespace (assessments/urls.py): the token
+of the invite and owner links sits in the segment after team/join/ and team/owner/, where the
+logs' redaction finds it (assessments/redaction.py)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("team/", views.team_start, name="team_start"),
+    path("team/join/<str:token>/", views.team_join, name="team_join"),
+    path("team/owner/<str:token>/", views.team_owner, name="team_owner"),
+    path("team/owner/<str:token>/close/", views.team_close, name="team_close"),
+    path("team/owner/<str:token>/delete/", views.team_delete, name="team_delete"),
+]

@@ -1,0 +1,127 @@
+"""The team pages: start a team, join one through its invite link, and the owner's page.
+
+Views parse, call and render; who may join and what the owner may see are decided in services.py
+and selectors.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from .. import services as core_services
+from . import selectors, services
+from .forms import TeamJoinForm, TeamStartForm
+from .models import Team
+
+
+def _start_rate(group: str, request: HttpRequest) -> str:
+    return settings.RATE_LIMIT_START
+
+
+# Starting a team, and joining one (which starts a test), count against the same per-address
+# limit as the landing page's start button: its group, whose 429 page tells when to try again
+# (respondent/views.py, LIMITS).
+limit_starts = ratelimit(
+    group="assessments:start", key="ip", rate=_start_rate, method="POST", block=True
+)
+
+
+def _owned(token: str) -> Team:
+    # A wrong token (an invite link's among them) is a 404: nothing tells whether a team exists.
+    team = selectors.team_for_owner(token)
+    if team is None:
+        raise Http404
+    return team
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@limit_starts
+def team_start(request: HttpRequest) -> HttpResponse:
+    form = TeamStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_start(
+                organisation=form.cleaned_data["organisation"], email=form.cleaned_data["email"]
+            )
+        except core_services.NoPublishedQuestionnaire:
+            return render(request, "assessments/unavailable.html", status=503)
+        messages.success(
+            request,
+            _("Your team is ready. Keep this page's address: it is your private owner link."),
+        )
+        return redirect("assessments:team_owner", token=team.owner_token)
+    return render(request, "teams/start.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@limit_starts
+def team_join(request: HttpRequest, token: str) -> HttpResponse:
+    team = selectors.team_for_invite(token)
+    if team is None:
+        raise Http404
+    form = TeamJoinForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and not team.is_closed and form.is_valid():
+        try:
+            assessment = services.team_join(
+                team=team, language=get_language(), role=form.cleaned_data["role"]
+            )
+        except services.TeamClosed:
+            team.refresh_from_db(fields=["closed_at"])
+            status = 409
+        except services.TeamVersionReplaced:
+            return render(request, "teams/join.html", {"team": team, "replaced": True}, status=409)
+        except core_services.NoPublishedQuestionnaire:
+            return render(request, "assessments/unavailable.html", status=503)
+        else:
+            return redirect("assessments:area", token=assessment.token, step=1)
+    elif request.method == "POST":
+        status = 409 if team.is_closed else 400
+    return render(request, "teams/join.html", {"team": team, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+def team_owner(request: HttpRequest, token: str) -> HttpResponse:
+    team = _owned(token)
+    invite_link = request.build_absolute_uri(
+        reverse("assessments:team_join", args=[team.invite_token])
+    )
+    owner_link = request.build_absolute_uri(request.path)
+    return render(
+        request,
+        "teams/owner.html",
+        {
+            "team": team,
+            "figures": selectors.team_figures(team),
+            "invite_link": invite_link,
+            "owner_link": owner_link,
+        },
+    )
+
+
+@require_POST
+def team_close(request: HttpRequest, token: str) -> HttpResponse:
+    team = _owned(token)
+    services.team_close(team=team)
+    messages.success(request, _("The team is closed: nobody can join it any more."))
+    return redirect("assessments:team_owner", token=token)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def team_delete(request: HttpRequest, token: str) -> HttpResponse:
+    team = _owned(token)
+    if request.method == "POST":
+        services.team_delete(team=team)
+        messages.success(
+            request, _("The team and every answer given through it have been deleted for good.")
+        )
+        return redirect("assessments:landing")
+    return render(request, "teams/delete.html", {"team": team})

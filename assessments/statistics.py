@@ -19,8 +19,11 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-# A response: question code → value, None (or a missing code) meaning "don't know".
-Response = Mapping[str, int | None]
+# A response: question code → value, None (or a missing code) meaning "don't know", or any text
+# (the scoring module's NOT_APPLICABLE) meaning "not applicable": neither a value nor a gap in
+# knowledge, so it counts in no don't-know rate and leaves the respondent out of alpha.
+Answer = int | str | None
+Response = Mapping[str, Answer]
 
 
 def mean(values: Sequence[float]) -> float:
@@ -93,11 +96,12 @@ def corrected_item_total_correlations(rows: Sequence[Sequence[float]]) -> list[f
     ]
 
 
-def dont_know_rate(values: Sequence[int | None]) -> float | None:
-    """The share of None among the values; None when there are no values."""
-    if not values:
+def dont_know_rate(values: Sequence[Answer]) -> float | None:
+    """The share of None among the values that apply; None when none does."""
+    applicable = [value for value in values if not isinstance(value, str)]
+    if not applicable:
         return None
-    return sum(1 for value in values if value is None) / len(values)
+    return sum(1 for value in applicable if value is None) / len(applicable)
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,7 @@ def _complete_row(response: Response, question_codes: Sequence[str]) -> list[flo
     row: list[float] = []
     for question in question_codes:
         value = response.get(question)
-        if value is None:
+        if value is None or isinstance(value, str):
             return None
         row.append(float(value))
     return row

@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assessments import statistics
 
@@ -116,3 +118,11 @@ def test_area_statistics_leave_out_respondents_with_a_dont_know():
 def test_pearson_agrees_with_the_covariance_formula():
     xs, ys = [1, 2, 3, 4, 6], [2, 1, 4, 3, 7]
     assert statistics.pearson(xs, ys) == pytest.approx(correlation_from_covariances(xs, ys))
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(1, 5), st.just("not_applicable")), max_size=40))
+def test_not_applicable_counts_in_no_dont_know_rate(values):
+    applicable = [value for value in values if value != "not_applicable"]
+    assert statistics.dont_know_rate(values) == statistics.dont_know_rate(applicable)
+    if applicable:
+        assert statistics.dont_know_rate(values) == applicable.count(None) / len(applicable)

@@ -171,11 +171,13 @@ def method_statistics(
     ids = list(newest.values_list("pk", flat=True))
     questions = list(Question.objects.filter(area__version=version).select_related("area"))
     code_of = {question.pk: question.code for question in questions}
-    responses: dict[int, dict[str, int | None]] = {pk: {} for pk in ids}
-    for assessment_id, question_id, value in Answer.objects.filter(
+    responses: dict[int, dict[str, statistics.Answer]] = {pk: {} for pk in ids}
+    for assessment_id, question_id, value, not_applicable in Answer.objects.filter(
         assessment_id__in=ids
-    ).values_list("assessment_id", "question_id", "option__value"):
-        responses[assessment_id][code_of[question_id]] = value
+    ).values_list("assessment_id", "question_id", "option__value", "not_applicable"):
+        responses[assessment_id][code_of[question_id]] = (
+            scoring.NOT_APPLICABLE if not_applicable else value
+        )
 
     rows = []
     areas = {question.area.pk: question.area for question in questions}

@@ -144,3 +144,25 @@ def test_querysets_say_what_they_hold(questionnaire):
     open_ = answered_assessment(questionnaire, complete=False)
     assert list(Assessment.objects.completed()) == [done]
     assert list(Assessment.objects.in_progress()) == [open_]
+
+
+@pytest.mark.django_db
+def test_a_token_finds_its_assessment_through_the_index(questionnaire):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mine = answered_assessment(questionnaire, complete=False)
+    other = answered_assessment(questionnaire, complete=False)
+    assert Assessment.objects.by_token(mine.token) == mine
+    assert Assessment.objects.by_token(mine.token.swapcase()) is None
+    assert Assessment.objects.by_token(mine.token[:-1] + "~") is None
+    assert Assessment.objects.by_token(other.token) == other
+    with CaptureQueriesContext(connection) as queries:
+        Assessment.objects.by_token(mine.token)
+    (sql,) = [query["sql"] for query in queries.captured_queries]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # Not a scan of every assessment per page view.
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(str(row) for row in cursor.fetchall())
+            assert "SEARCH" in plan and "SCAN" not in plan, plan

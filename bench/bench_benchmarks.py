@@ -34,6 +34,7 @@ os.environ.setdefault("BENCH_DB", "i15bench")
 os.environ["BENCHMARK_INCLUDE_DEMO"] = "1"
 
 from bench import bench_admin  # noqa: E402
+from bench.scale import timed  # noqa: E402
 
 TARGET_MS = 50.0
 TARGET_RATIO = 1.5
@@ -75,21 +76,6 @@ def prepare(size: int) -> dict[str, str]:
     }
 
 
-def timed(url: str, runs: int) -> list[float]:
-    from django.test import Client
-
-    client = Client()
-    for _ in range(2):  # warm up after the switch: connection, caches
-        assert client.get(url).status_code == 200
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.status_code
-    return times
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=60, help="timed requests per page and size")
@@ -113,7 +99,7 @@ def main() -> int:
         for size, urls in pages.items():
             switch_to(size)
             for page, url in urls.items():
-                times[size][page] += timed(url, per_block)
+                times[size][page] += timed(Client(), url, per_block)
 
     failed = False
     medians: dict[tuple[int, str], float] = {}

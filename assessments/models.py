@@ -443,27 +443,35 @@ def new_token() -> str:
 TOKEN_SELECTOR_LENGTH = 8
 
 
+_RowT = TypeVar("_RowT", bound=models.Model)
+
+
+def find_by_token(queryset: models.QuerySet[_RowT], field: str, token: str) -> _RowT | None:
+    """The row whose private token in `field` this is, compared in constant time.
+
+    The database narrows the search by the token's first characters only; the whole token is
+    then compared with compare_digest, so response times reveal nothing about the rest.
+    """
+    if not isinstance(token, str) or not 32 <= len(token) <= 64:
+        return None
+    prefix = token[:TOKEN_SELECTOR_LENGTH]
+    if connections[queryset.db].vendor == "sqlite":
+        # SQLite's LIKE ignores case and so never uses the token's index (a scan of every row per
+        # page view); a range over the binary-ordered index finds the same rows, as tokens are
+        # URL-safe base64 and every such character sorts below "~".
+        candidates = queryset.filter(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "~"})
+    else:
+        candidates = queryset.filter(**{f"{field}__startswith": prefix})  # the pattern index
+    for candidate in candidates:
+        if secrets.compare_digest(str(getattr(candidate, field)).encode(), token.encode()):
+            return candidate
+    return None
+
+
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def by_token(self, token: str) -> Assessment | None:
-        """The assessment whose private token this is, compared in constant time.
-
-        The database narrows the search by the token's first characters only; the whole token is
-        then compared with compare_digest, so response times reveal nothing about the rest.
-        """
-        if not isinstance(token, str) or not 32 <= len(token) <= 64:
-            return None
-        prefix = token[:TOKEN_SELECTOR_LENGTH]
-        if connections[self.db].vendor == "sqlite":
-            # SQLite's LIKE ignores case and so never uses the token's index (a scan of every
-            # assessment per page view); a range over the binary-ordered index finds the same
-            # rows, as tokens are URL-safe base64 and every such character sorts below "~".
-            candidates = self.filter(token__gte=prefix, token__lt=prefix + "~")
-        else:
-            candidates = self.filter(token__startswith=prefix)  # PostgreSQL's pattern index
-        for candidate in candidates:
-            if secrets.compare_digest(candidate.token.encode(), token.encode()):
-                return candidate
-        return None
+        """The assessment whose private token this is (see `find_by_token`)."""
+        return find_by_token(self, "token", token)
 
     def completed(self) -> AssessmentQuerySet:
         return self.filter(completed_at__isnull=False)

@@ -3,13 +3,12 @@ role. The answers themselves stay in the tests (Assessment, Answer); the team ne
 
 from __future__ import annotations
 
-import secrets
 from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Assessment, QuestionnaireVersion, new_token
+from ..models import Assessment, QuestionnaireVersion, find_by_token, new_token
 
 
 class TeamRole(models.TextChoices):
@@ -23,20 +22,11 @@ class TeamRole(models.TextChoices):
 
 
 class TeamQuerySet(models.QuerySet["Team"]):
-    def _by_token(self, field: str, token: str) -> Team | None:
-        # As Assessment.objects.by_token: narrowed by a prefix, compared in constant time.
-        if not isinstance(token, str) or not 32 <= len(token) <= 64:
-            return None
-        for candidate in self.filter(**{f"{field}__startswith": token[:8]}):
-            if secrets.compare_digest(getattr(candidate, field).encode(), token.encode()):
-                return candidate
-        return None
-
     def by_invite_token(self, token: str) -> Team | None:
-        return self._by_token("invite_token", token)
+        return find_by_token(self, "invite_token", token)
 
     def by_owner_token(self, token: str) -> Team | None:
-        return self._by_token("owner_token", token)
+        return find_by_token(self, "owner_token", token)
 
     def open(self) -> TeamQuerySet:
         return self.filter(closed_at__isnull=True)

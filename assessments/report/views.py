@@ -27,19 +27,14 @@ def team_report(request: HttpRequest, token: str) -> HttpResponse:
     if teams.counted_members(owned).count() < teams.min_respondents():
         messages.info(
             request,
-            _(
-                "The team report can be downloaded once enough colleagues have completed the "
-                "test."
-            ),
+            _("The team report can be downloaded once enough colleagues have completed the test."),
         )
         return redirect("assessments:team_owner", token=token)
     response = HttpResponse(
         team.render_team_pdf(owned, get_language() or settings.LANGUAGE_CODE),
         content_type="application/pdf",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{team.team_report_filename(owned)}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{team.team_report_filename(owned)}"'
     # As private as the owner page: no shared cache may keep it (headers.py adds no-store).
     patch_cache_control(response, private=True, no_cache=True)
     return response

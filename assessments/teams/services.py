@@ -10,8 +10,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .. import services
-from . import tasks
 from ..models import Assessment, QuestionnaireVersion
+from . import tasks
 from .models import Team, TeamInvitation, TeamMember, TeamRole
 
 

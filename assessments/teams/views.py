@@ -11,9 +11,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
@@ -101,7 +100,9 @@ def _owner_page(
     invite_link = request.build_absolute_uri(
         reverse("assessments:team_join", args=[team.invite_token])
     )
-    owner_link = request.build_absolute_uri(reverse("assessments:team_owner", args=[team.owner_token]))
+    owner_link = request.build_absolute_uri(
+        reverse("assessments:team_owner", args=[team.owner_token])
+    )
     return render(
         request,
         "teams/owner.html",
@@ -199,6 +200,7 @@ def team_owner_link_email(request: HttpRequest, token: str) -> HttpResponse:
         return _back_to_invitations(token)
     services.owner_link_send(team=team, language=get_language() or settings.LANGUAGE_CODE)
     messages.success(
-        request, _("Your owner link is on its way to the address you gave when you started the team.")
+        request,
+        _("Your owner link is on its way to the address you gave when you started the team."),
     )
     return _back_to_invitations(token)

@@ -34,9 +34,7 @@ def team_of(values: list[int], roles: list[str] | None = None, **fields: str) ->
 
 # A realistic team for the report and the export: twelve colleagues in four roles, who mostly
 # agree on some questions and split on others (management sees more than delivery does).
-REALISTIC_ROLES = (
-    ["management"] * 3 + ["sales"] * 3 + ["delivery"] * 4 + ["customer_service", ""]
-)
+REALISTIC_ROLES = ["management"] * 3 + ["sales"] * 3 + ["delivery"] * 4 + ["customer_service", ""]
 REALISTIC_BASES = (4, 4, 5, 3, 3, 4, 2, 3, 2, 3, 3, 4)
 
 

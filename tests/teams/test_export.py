@@ -65,7 +65,7 @@ def test_the_export_holds_each_teams_aggregates_and_blanks_under_the_threshold(
 
 
 def test_the_export_never_holds_a_token_or_an_answer(consultant_client, questionnaire):
-    team = team_of([1, 3, 5], organisation="=HYPERLINK(\"http://evil\")")
+    team = team_of([1, 3, 5], organisation='=HYPERLINK("http://evil")')
     tokens = [team.owner_token, team.invite_token] + list(
         Assessment.objects.values_list("token", flat=True)
     )

@@ -33,7 +33,9 @@ def test_a_team_idle_for_the_retention_period_goes_with_its_tests(questionnaire)
     old = aged(team_of([1, 3, 5], organisation="Vanha Oy"), days=30 * 24 + 1)
     services.team_invitations_send(team=old, addresses=["a@acme.fi"], language="fi")
     recent = aged(team_of([2, 4, 4], organisation="Tuore Oy"), days=30 * 24 - 1)
-    old_tests = list(Assessment.objects.filter(team_membership__team=old).values_list("pk", flat=True))
+    old_tests = list(
+        Assessment.objects.filter(team_membership__team=old).values_list("pk", flat=True)
+    )
     assert len(old_tests) == 3
 
     assert services.expired_teams_purge(retention_months=24) == 1

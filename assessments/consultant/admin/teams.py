@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from ...teams import selectors as teams
-from .. import exports
 from ...teams.models import Team
+from .. import exports
 
 
 class SizeFilter(admin.SimpleListFilter):

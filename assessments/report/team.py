@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from .. import scoring, selectors
+from ..consultancy import consultancy
 from ..teams import aggregates
 from ..teams import selectors as teams
 from ..teams.models import Team
@@ -106,6 +107,8 @@ def team_report_context(team: Team, figures: teams.TeamFigures) -> dict[str, Any
         "header_organisation_max_chars": document.HEADER_ORGANISATION_MAX_CHARS,
         "min_role_group": aggregates.MIN_ROLE_GROUP,
         "max_score": int(scoring.MAX_SCORE),
+        # The closing contact box, as in the respondent's report (report/_next_step.html).
+        "consultancy": consultancy(),
     }
     if figures.shown:
         content = selectors.questionnaire_content(team.version)

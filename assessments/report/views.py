@@ -11,6 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from ..teams import selectors as teams
 from . import team
@@ -28,6 +29,21 @@ def team_report(request: HttpRequest, token: str) -> HttpResponse:
         messages.info(
             request,
             _("The team report can be downloaded once enough colleagues have completed the test."),
+        )
+        return redirect("assessments:team_owner", token=token)
+    # Each render costs a second or two of a worker: a leaked or scripted owner link may not
+    # keep the workers busy. Per team, whoever holds the link.
+    if is_ratelimited(
+        request,
+        group="teams:report",
+        key=lambda _group, _request: str(owned.pk),
+        rate=settings.RATE_LIMIT_TEAM_REPORT,
+        method=["GET", "HEAD"],
+        increment=True,
+    ):
+        messages.error(
+            request,
+            _("The team report has been downloaded many times in the last hour. Try again later."),
         )
         return redirect("assessments:team_owner", token=token)
     response = HttpResponse(

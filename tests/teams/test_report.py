@@ -282,3 +282,17 @@ def test_the_mirror_joins_the_report_through_its_include(questionnaire, settings
     assert "MIRROR" not in render_to_string(team_report.TEMPLATE, context)
     html = render_to_string(team_report.TEMPLATE, {**context, "mirror": "outside-in"})
     assert "<section>MIRROR outside-in</section>" in html
+
+
+@pytest.mark.django_db
+def test_downloads_are_rate_limited_per_team(client, questionnaire, renders, settings):
+    settings.RATE_LIMIT_TEAM_REPORT = "2/h"
+    team, other = team_of([1, 3, 5]), team_of([2, 3, 4])
+    for _ in range(2):
+        assert client.get(report_path(team)).status_code == 200
+    response = client.get(report_path(team, "/en"), follow=True)
+    assert response.redirect_chain == [(f"/en/team/owner/{team.owner_token}/", 302)]
+    assert "downloaded many times in the last hour" in response.content.decode()
+    assert len(renders) == 2
+    # Another team has its own allowance.
+    assert client.get(report_path(other)).status_code == 200

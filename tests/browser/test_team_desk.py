@@ -22,6 +22,9 @@ pytestmark = pytest.mark.slow
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+# The PDF is rendered while the browser waits; WeasyPrint's first render in a process loads its
+# fonts, slow on a loaded machine (main's tests/browser/helpers.py has the same PDF_TIMEOUT).
+PDF_TIMEOUT = 60_000
 SENT = {
     "fi": "Kutsulinkki on matkalla 2 kollegalle.",
     "en": "The invite link is on its way to 2 colleagues.",
@@ -88,7 +91,7 @@ def test_the_invitation_form_tells_its_error_and_sends_without_javascript(
 def test_the_owner_downloads_the_team_report_from_the_page(site, team):
     page = site.page(viewport=DESKTOP)
     page.goto(f"/en/team/owner/{team.owner_token}/")
-    with page.expect_download() as download:
+    with page.expect_download(timeout=PDF_TIMEOUT) as download:
         page.get_by_role("link", name="Download the team report (PDF)").click()
     name = download.value.suggested_filename
     assert name.startswith("cx-team-esimerkki-co-") and name.endswith(".pdf")

@@ -16,14 +16,11 @@ from assessments.models import Assessment
 
 from ..benchmarks.helpers import set_group
 from ..factories import answered_assessment
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, DESKTOP, PHONE
 from .helpers import PREFIX, axe_violations, no_horizontal_scroll, t
 from .test_html_validity import check_with_vnu
 
 pytestmark = pytest.mark.slow
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 def series_of_three(version) -> Assessment:

@@ -17,13 +17,11 @@ from assessments.followup import services
 from assessments.models import Assessment
 
 from ..factories import answered_assessment
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, PHONE
 from .helpers import axe_violations, t
 from .test_html_validity import check_with_vnu, html_of
 
 pytestmark = pytest.mark.slow
-
-PHONE = {"width": 390, "height": 844}
 
 
 def url(language: str, name: str, *args: str) -> str:

@@ -16,14 +16,13 @@ from playwright.sync_api import Page, expect
 from assessments.models import Assessment
 
 from ..factories import answered_assessment
-from .conftest import ARTIFACTS, DESKTOP
+from .conftest import ARTIFACTS, DESKTOP, PHONE
 from .helpers import WCAG_21_AA, background_labels, no_horizontal_scroll, t
 from .test_html_validity import check_with_vnu
 
 pytestmark = pytest.mark.slow
 
 WCAG_22_AA = [*WCAG_21_AA, "wcag22aa"]
-PHONE = {"width": 390, "height": 844}
 
 
 def url(language: str, name: str, **kwargs: str) -> str:

@@ -14,12 +14,12 @@ from assessments import selectors
 from assessments.codes import NOT_APPLICABLE
 from assessments.content import FIXTURES, load_questionnaire, read_fixture
 
+from .conftest import PHONE
 from .helpers import axe_violations, choose_by_pointer, next_button, plan_answers, t
 from .test_html_validity import check_with_vnu, html_of, pages_of_a_whole_test
 
 pytestmark = pytest.mark.slow
 LANGUAGES = ("fi", "en")
-PHONE = {"width": 390, "height": 844}
 
 
 def url(language: str, name: str, **kwargs: str) -> str:

@@ -19,10 +19,10 @@ from assessments.models import AreaComment, Assessment, FollowUpStatus
 
 from ..conftest import PASSWORD
 from ..factories import answered_assessment
+from .conftest import DESKTOP
 from .helpers import PDF_TIMEOUT, WCAG_21_AA, t
 
 WCAG_22_AA = [*WCAG_21_AA, "wcag22aa"]
-DESKTOP_1280 = {"width": 1280, "height": 800}
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +83,7 @@ def test_the_assessment_list_fits_1280_px_without_horizontal_scroll(
             utm_source="newsletter",
         )
     answered_assessment(questionnaire, organisation="Kesken Oy", complete=False)
-    page = site.page(viewport=DESKTOP_1280, bypass_csp=True)  # axe is an injected script
+    page = site.page(viewport=DESKTOP, bypass_csp=True)  # axe is an injected script
     sign_in(page, consultant.get_username(), language)
     with translation.override(language):
         page.goto(reverse("admin:assessments_assessment_changelist"))
@@ -124,7 +124,7 @@ def test_a_consultants_morning(site, questionnaire, consultant, axe_script):
     hot = lead(questionnaire, "Kuuma Kahvila Oy", contact_requested_at=timezone.now())
     old = lead(questionnaire, "Eilinen Oy")
     Assessment.objects.filter(pk=old.pk).update(completed_at=timezone.now() - timedelta(days=2))
-    page = site.page(viewport=DESKTOP_1280, bypass_csp=True)  # axe is an injected script
+    page = site.page(viewport=DESKTOP, bypass_csp=True)  # axe is an injected script
     found: list[str] = []
 
     # Signing in lands on the dashboard, with the new hot lead at the top of the inbox.

@@ -14,17 +14,12 @@ from assessments.teams import services as team_services
 from assessments.teams.models import Team, TeamInvitation
 
 from ..teams.helpers import member, team_of
-from .conftest import ARTIFACTS
-from .helpers import PREFIX, axe_violations, no_horizontal_scroll, t
+from .conftest import ARTIFACTS, DESKTOP, PHONE
+from .helpers import PDF_TIMEOUT, PREFIX, axe_violations, no_horizontal_scroll, t
 from .test_html_validity import check_with_vnu
 
 pytestmark = pytest.mark.slow
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-# The PDF is rendered while the browser waits; WeasyPrint's first render in a process loads its
-# fonts, slow on a loaded machine (main's tests/browser/helpers.py has the same PDF_TIMEOUT).
-PDF_TIMEOUT = 60_000
 SENT = {
     "fi": "Kutsulinkki on matkalla 2 kollegalle.",
     "en": "The invite link is on its way to 2 colleagues.",

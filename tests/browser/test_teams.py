@@ -11,14 +11,12 @@ from assessments.teams import services as team_services
 from assessments.teams.models import Team, TeamMember
 
 from ..teams.helpers import member
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, DESKTOP, PHONE
 from .helpers import PREFIX, axe_violations, no_horizontal_scroll, t
 from .test_html_validity import check_with_vnu
 
 pytestmark = pytest.mark.slow
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 ROLES = ["sales", "sales", "sales", "delivery", "delivery", "delivery", "management", ""]
 
 

@@ -75,6 +75,10 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.area = area
+        # Kept so that the page's questions can be rendered unanswered (fragments.py).
+        self.first_number = first_number
+        self.offers_not_applicable = offers_not_applicable
+        self.terms = terms or {}
         self.questions: dict[str, Question] = {}
         self.options: dict[str, Option] = {}
         for number, question in enumerate(area.questions.all(), start=first_number):

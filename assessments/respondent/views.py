@@ -31,6 +31,7 @@ from ..consultancy import consultancy
 from ..headers import NOINDEX, UNCOMPRESSED
 from ..models import Assessment, QuestionnaireVersion
 from ..report import build, download
+from . import fragments
 from .forms import AreaAnswersForm, BackgroundForm, ContactRequestForm
 
 # The session key under which an unfinished test is remembered: its id, never its token, so that
@@ -347,6 +348,7 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
             "area": area,
             "intro_terms": terms.get("", []),
             "form": form,
+            "questions_html": fragments.questions_html(form, version=version, language=language),
             "step": step,
             "step_count": len(areas) + 1,
             "area_count": len(areas),

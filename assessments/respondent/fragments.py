@@ -1,0 +1,106 @@
+"""The area page's questions, rendered once per version, area and language and reused.
+
+Rendering an area's ten questions with their six or seven radio buttons through crispy-forms and
+question_field.html took most of the page's time, yet the HTML is the same for every respondent
+but for one thing: which option of each question is `checked`. So the questions are rendered
+once, unanswered, through the very same template (the one place the markup is defined), and each
+page copies that HTML with ` checked` added to its respondent's choices. A form with errors is
+rendered in full, as before (the template marks the errors; that is rare and need not be fast).
+
+The copies live in this process and are keyed by everything the HTML depends on: the version as
+`questionnaire_content` keys it (its id, creation and content revision, raised by every change),
+the area, the first question's number and the language. They hold nothing of any respondent.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from crispy_forms.utils import render_crispy_form
+from django.utils.safestring import SafeString, mark_safe
+
+from ..models import QuestionnaireVersion
+from .forms import AreaAnswersForm
+
+CHECKED = " checked"
+# Enough for every area of a few versions in both languages; a content change makes new keys,
+# so the store starts afresh instead of growing without end.
+MAX_ENTRIES = 256
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """An area's questions with nothing chosen, and where each option's ` checked` goes."""
+
+    html: str
+    # (field name, option value) → the offset of the end of that radio's <input> tag.
+    checks: dict[tuple[str, str], int]
+
+
+_store: dict[tuple[int, datetime, int, int, int, str], Unanswered] = {}
+_lock = threading.Lock()
+
+
+def _unanswered(form: AreaAnswersForm) -> Unanswered:
+    empty = AreaAnswersForm(
+        area=form.area,
+        first_number=form.first_number,
+        offers_not_applicable=form.offers_not_applicable,
+        terms=form.terms,
+    )
+    html = str(render_crispy_form(empty, empty.helper))
+    checks = {}
+    for name in empty.fields:
+        for radio in empty[name]:
+            value = str(radio.data["value"])
+            checks[(name, value)] = html.index(">", html.index(f'name="{name}" value="{value}"'))
+    return Unanswered(html, checks)
+
+
+def clear() -> None:
+    with _lock:
+        _store.clear()
+
+
+def questions_html(
+    form: AreaAnswersForm, *, version: QuestionnaireVersion, language: str
+) -> SafeString | None:
+    """The form's questions as `{% crispy form %}` renders them; None for a form with errors
+    (the template then renders it in full)."""
+    if form.errors:
+        return None
+    key = (
+        version.pk,
+        version.created_at,
+        version.content_revision,
+        form.area.pk,
+        form.first_number,
+        language,
+    )
+    found = _store.get(key)
+    if found is None:
+        found = _unanswered(form)
+        with _lock:
+            if len(_store) >= MAX_ENTRIES:
+                _store.clear()
+            _store[key] = found
+    offsets = sorted(
+        offset
+        for name in form.fields
+        if (offset := found.checks.get((name, _chosen(form, name)))) is not None
+    )
+    pieces, start = [], 0
+    for offset in offsets:
+        pieces += [found.html[start:offset], CHECKED]
+        start = offset
+    pieces.append(found.html[start:])
+    # Safe: the template's own escaped output, and " checked".
+    return mark_safe("".join(pieces))  # noqa: S308  # nosec B308 B703
+
+
+def _chosen(form: AreaAnswersForm, name: str) -> str:
+    # As the radio widget decides what is selected: the bound data, else the initial value.
+    value = form[name].value()
+    return "" if value is None else str(value)

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
-from .. import glossary, selectors, services
+from .. import selectors, services
 from ..benchmarks import selectors as benchmarks
 from ..benchmarks import services as benchmark_services
 from ..consultancy import consultancy
@@ -297,11 +297,7 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
     version = assessment.version
     language = get_language()
     # Each term is explained in the question where the page first uses it (the intro is "").
-    page_texts = [("", area.intro)] + [
-        (question.code, " ".join([question.text, *(o.text for o in question.options.all())]))
-        for question in area.questions.all()
-    ]
-    terms = glossary.first_uses(version.glossary, page_texts, language)
+    terms = selectors.area_terms(version, area, language)
     # Questions are numbered within their area ("3 / 9"): a phone shows one area per page.
     form = AreaAnswersForm(
         request.POST if request.method == "POST" else None,

@@ -32,6 +32,26 @@ def assessment_for_token(token: str) -> Assessment | None:
     return Assessment.objects.select_related("version").by_token(token)
 
 
+def current_version() -> QuestionnaireVersion | None:
+    """The version that new tests are taken on (`QuestionnaireVersion.objects.current()`), as
+    the process's shared copy (`version`): the landing page reads only its id and revision
+    instead of the whole row, glossary and every language's title."""
+    found = (
+        QuestionnaireVersion.objects.newest_published_first()
+        .values_list("pk", "created_at", "content_revision")
+        .first()
+    )
+    return None if found is None else version(*found)
+
+
+@lru_cache(maxsize=32)
+def version(pk: int, created_at: datetime, content_revision: int) -> QuestionnaireVersion:
+    """The version as it is at `content_revision`, read once per process and shared by every
+    request: only ever read, never changed or saved (a change raises the revision, and the next
+    request reads the version again). Keyed as `questionnaire_content` is."""
+    return QuestionnaireVersion.objects.get(pk=pk)
+
+
 @dataclass(frozen=True)
 class QuestionnaireContent:
     """Everything a version says: its areas with their questions and options, its level names

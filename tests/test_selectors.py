@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -108,3 +109,18 @@ def test_an_areas_terms_are_worked_out_once_per_language_and_follow_a_change(que
     draft.save()
     draft_area = selectors.areas_with_questions(fresh(draft))[0]
     assert selectors.area_terms(fresh(draft), draft_area, "fi") == {}
+
+
+def test_the_current_version_follows_a_change(questionnaire):
+    """The shared copy of a version is read again as soon as its content revision changes."""
+    first = selectors.current_version()
+    assert first == questionnaire
+    assert selectors.current_version() is first
+    # As models._content_changed marks a change (a frozen version refuses a plain update).
+    QuestionnaireVersion._base_manager.filter(pk=questionnaire.pk).update(
+        content_revision=F("content_revision") + 1, title_en="Changed"
+    )
+    again = selectors.current_version()
+    assert again is not first
+    assert again.content_revision == first.content_revision + 1
+    assert again.title_en == "Changed"

@@ -29,7 +29,7 @@ from ..benchmarks import selectors as benchmarks
 from ..benchmarks import services as benchmark_services
 from ..consultancy import consultancy
 from ..headers import NOINDEX, UNCOMPRESSED
-from ..models import Assessment, QuestionnaireVersion
+from ..models import Assessment
 from ..report import build, download
 from . import fragments
 from .forms import AreaAnswersForm, BackgroundForm, ContactRequestForm
@@ -228,7 +228,7 @@ def _campaign_from_landing(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def _landing(request: HttpRequest) -> HttpResponse:
-    version = QuestionnaireVersion.objects.current()
+    version = selectors.current_version()
     areas = selectors.areas_with_questions(version) if version else []
     unfinished = None
     request.session.pop(_LEGACY_SESSION_TOKEN, None)

@@ -44,6 +44,11 @@ class StrictFormMixin(_FormBase):
         return cleaned
 
 
+def field_name(question: Question) -> str:
+    """The form field (and radio group name) of a question."""
+    return f"q_{question.code}"
+
+
 class QuestionField(forms.ChoiceField):
     """One question's radio group; the template reads its number and the "don't know" value."""
 
@@ -75,14 +80,10 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.area = area
-        # Kept so that the page's questions can be rendered unanswered (fragments.py).
-        self.first_number = first_number
-        self.offers_not_applicable = offers_not_applicable
-        self.terms = terms or {}
         self.questions: dict[str, Question] = {}
         self.options: dict[str, Option] = {}
         for number, question in enumerate(area.questions.all(), start=first_number):
-            name = f"q_{question.code}"
+            name = field_name(question)
             self.questions[name] = question
             choices: list[tuple[str, StrOrPromise]] = [
                 (str(option.pk), option.text) for option in question.options.all()

@@ -8,21 +8,24 @@ page copies that HTML with ` checked` added to its respondent's choices. A form 
 rendered in full, as before (the template marks the errors; that is rare and need not be fast).
 
 The copies live in this process and are keyed by everything the HTML depends on: the version as
-`questionnaire_content` keys it (its id, creation and content revision, raised by every change),
-the area, the first question's number and the language. They hold nothing of any respondent.
+`questionnaire_content` keys it (its id, creation and content revision, raised by every change;
+the glossary terms follow from it), the area and the language. They hold nothing of any
+respondent. A page view builds no form at all: it needs only the saved answers' values.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from crispy_forms.utils import render_crispy_form
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import QuestionnaireVersion
-from .forms import AreaAnswersForm
+from ..glossary import Term
+from ..models import Area, QuestionnaireVersion
+from .forms import AreaAnswersForm, field_name
 
 CHECKED = " checked"
 # Enough for every area of a few versions in both languages; a content change makes new keys,
@@ -39,16 +42,15 @@ class Unanswered:
     checks: dict[tuple[str, str], int]
 
 
-_store: dict[tuple[int, datetime, int, int, int, str], Unanswered] = {}
+_store: dict[tuple[int, datetime, int, int, str], Unanswered] = {}
 _lock = threading.Lock()
 
 
-def _unanswered(form: AreaAnswersForm) -> Unanswered:
+def _unanswered(
+    area: Area, version: QuestionnaireVersion, terms: dict[str, list[Term]]
+) -> Unanswered:
     empty = AreaAnswersForm(
-        area=form.area,
-        first_number=form.first_number,
-        offers_not_applicable=form.offers_not_applicable,
-        terms=form.terms,
+        area=area, offers_not_applicable=version.offers_not_applicable, terms=terms
     )
     html = str(render_crispy_form(empty, empty.helper))
     checks = {}
@@ -64,32 +66,39 @@ def clear() -> None:
         _store.clear()
 
 
+def sent(form: AreaAnswersForm) -> dict[str, object]:
+    """What a sent form (without errors) shows as chosen: field name → value."""
+    return {name: form[name].value() for name in form.fields}
+
+
+def saved(area: Area, answers: Mapping[int, str]) -> dict[str, object]:
+    """What a page view shows as chosen: field name → the saved answer's form value, from
+    `selectors.answer_choices` (question id → value)."""
+    return {field_name(question): answers.get(question.pk) for question in area.questions.all()}
+
+
 def questions_html(
-    form: AreaAnswersForm, *, version: QuestionnaireVersion, language: str
-) -> SafeString | None:
-    """The form's questions as `{% crispy form %}` renders them; None for a form with errors
-    (the template then renders it in full)."""
-    if form.errors:
-        return None
-    key = (
-        version.pk,
-        version.created_at,
-        version.content_revision,
-        form.area.pk,
-        form.first_number,
-        language,
-    )
+    *,
+    area: Area,
+    version: QuestionnaireVersion,
+    language: str,
+    terms: dict[str, list[Term]],
+    chosen: Mapping[str, object],
+) -> SafeString:
+    """The area's questions as `{% crispy form %}` renders its AreaAnswersForm without errors
+    (the view's `terms`, the version's options), with the `chosen` values checked."""
+    key = (version.pk, version.created_at, version.content_revision, area.pk, language)
     found = _store.get(key)
     if found is None:
-        found = _unanswered(form)
+        found = _unanswered(area, version, terms)
         with _lock:
             if len(_store) >= MAX_ENTRIES:
                 _store.clear()
             _store[key] = found
     offsets = sorted(
         offset
-        for name in form.fields
-        if (offset := found.checks.get((name, _chosen(form, name)))) is not None
+        for name, value in chosen.items()
+        if value is not None and (offset := found.checks.get((name, str(value)))) is not None
     )
     pieces, start = [], 0
     for offset in offsets:
@@ -98,9 +107,3 @@ def questions_html(
     pieces.append(found.html[start:])
     # Safe: the template's own escaped output, and " checked".
     return mark_safe("".join(pieces))  # noqa: S308  # nosec B308 B703
-
-
-def _chosen(form: AreaAnswersForm, name: str) -> str:
-    # As the radio widget decides what is selected: the bound data, else the initial value.
-    value = form[name].value()
-    return "" if value is None else str(value)

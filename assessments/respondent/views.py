@@ -299,16 +299,17 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
     # Each term is explained in the question where the page first uses it (the intro is "").
     terms = selectors.area_terms(version, area, language)
     # Questions are numbered within their area ("3 / 9"): a phone shows one area per page.
-    form = AreaAnswersForm(
-        request.POST if request.method == "POST" else None,
-        area=area,
-        saved=selectors.answer_choices(assessment),
-        partial=action in ("back", "autosave"),
-        offers_not_applicable=version.offers_not_applicable,
-        terms=terms,
-    )
+    # A page view needs no form: its questions come from fragments.py with the saved answers.
+    form = None
     dont_know_notice = False
     if request.method == "POST":
+        form = AreaAnswersForm(
+            request.POST,
+            area=area,
+            partial=action in ("back", "autosave"),
+            offers_not_applicable=version.offers_not_applicable,
+            terms=terms,
+        )
         if form.is_valid():
             # Before moving on, a gentle word when the answers leave the area without a level;
             # the answers are saved either way, and "Continue anyway" moves on.
@@ -335,6 +336,18 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
                 return redirect("assessments:background", token=token)
         elif action == "autosave":
             return HttpResponse(status=400)
+    # A sent form shows what was sent, and one with errors is rendered in full with them.
+    questions_html = None
+    if form is None or not form.errors:
+        questions_html = fragments.questions_html(
+            area=area,
+            version=version,
+            language=language,
+            terms=terms,
+            chosen=fragments.sent(form)
+            if form
+            else fragments.saved(area, selectors.answer_choices(assessment)),
+        )
     _remember(request, assessment)
     return render(
         request,
@@ -344,7 +357,7 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
             "area": area,
             "intro_terms": terms.get("", []),
             "form": form,
-            "questions_html": fragments.questions_html(form, version=version, language=language),
+            "questions_html": questions_html,
             "step": step,
             "step_count": len(areas) + 1,
             "area_count": len(areas),

@@ -344,9 +344,9 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
             version=version,
             language=language,
             terms=terms,
-            chosen=fragments.sent(form)
-            if form
-            else fragments.saved(area, selectors.answer_choices(assessment)),
+            chosen=fragments.saved(area, selectors.answer_choices(assessment))
+            if form is None
+            else fragments.sent(form),
         )
     _remember(request, assessment)
     return render(

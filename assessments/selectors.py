@@ -12,8 +12,9 @@ from typing import Literal
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
+from django.utils import translation
 
-from . import reading, scoring
+from . import glossary, reading, scoring
 from .codes import DONT_KNOW, NOT_APPLICABLE
 from .models import (
     Area,
@@ -29,6 +30,26 @@ from .models import (
 def assessment_for_token(token: str) -> Assessment | None:
     """The assessment whose private token this is, with its version; None for any other text."""
     return Assessment.objects.select_related("version").by_token(token)
+
+
+def current_version() -> QuestionnaireVersion | None:
+    """The version that new tests are taken on (`QuestionnaireVersion.objects.current()`), as
+    the process's shared copy (`version`): the landing page reads only its id and revision
+    instead of the whole row, glossary and every language's title."""
+    found = (
+        QuestionnaireVersion.objects.newest_published_first()
+        .values_list("pk", "created_at", "content_revision")
+        .first()
+    )
+    return None if found is None else version(*found)
+
+
+@lru_cache(maxsize=32)
+def version(pk: int, created_at: datetime, content_revision: int) -> QuestionnaireVersion:
+    """The version as it is at `content_revision`, read once per process and shared by every
+    request: only ever read, never changed or saved (a change raises the revision, and the next
+    request reads the version again). Keyed as `questionnaire_content` is."""
+    return QuestionnaireVersion.objects.get(pk=pk)
 
 
 @dataclass(frozen=True)
@@ -71,6 +92,31 @@ def _questionnaire_content(
         levels=tuple(MaturityLevel.objects.filter(version_id=version_id).order_by("level")),
         area_levels=tuple(AreaLevel.objects.filter(area__version_id=version_id)),
     )
+
+
+def area_terms(
+    version: QuestionnaireVersion, area: Area, language: str
+) -> dict[str, list[glossary.Term]]:
+    """Question code → the glossary terms explained there, on the area's page in `language`:
+    each term where the page first uses it ("" is the area's intro). Worked out once per version
+    (as `questionnaire_content` keys it), area and language; the result is shared, read only."""
+    return _area_terms(version, version.created_at, version.content_revision, area, language)
+
+
+@lru_cache(maxsize=256)
+def _area_terms(
+    version: QuestionnaireVersion,
+    created_at: datetime,
+    content_revision: int,
+    area: Area,
+    language: str,
+) -> dict[str, list[glossary.Term]]:
+    with translation.override(language):
+        texts = [("", area.intro)] + [
+            (question.code, " ".join([question.text, *(o.text for o in question.options.all())]))
+            for question in area.questions.all()
+        ]
+    return glossary.first_uses(version.glossary, texts, language)
 
 
 def background_step(area_count: int) -> int:

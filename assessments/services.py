@@ -137,12 +137,13 @@ def answers_save(
     both = {question.pk for question in choices} & {question.pk for question in not_applicable}
     if both:
         raise ValueError("a question cannot be both answered and not applicable")
-    in_version = set(
-        Question.objects.filter(
-            area__version_id=assessment.version_id,
-            pk__in=[question.pk for question in [*choices, *not_applicable]],
-        ).values_list("pk", flat=True)
-    )
+    # From the version's content as every page reads it (built once per version and process),
+    # not from a query of its own on every save.
+    in_version = {
+        question.pk
+        for area in selectors.areas_with_questions(assessment.version)
+        for question in area.questions.all()
+    }
     for question in not_applicable:
         if question.pk not in in_version:
             raise ValueError(f"Question {question.code} is not part of the assessment's version")

@@ -186,7 +186,8 @@ STORAGES = {
         "BACKEND": env.str("STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # WhiteNoise's CompressedManifestStaticFilesStorage, each URL looked up once.
+        "BACKEND": "cxmaturity.storage.StaticFilesStorage"
         if env.bool("STATIC_MANIFEST", default=not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

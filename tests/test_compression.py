@@ -97,7 +97,7 @@ def production_static(settings, collected_static, db) -> Path:
     settings.STATIC_ROOT = collected_static
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "cxmaturity.storage.StaticFilesStorage"},
     }
     return collected_static
 

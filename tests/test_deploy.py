@@ -74,7 +74,7 @@ def test_production_defaults_are_secure():
         "True",
         "True",
         "False",
-        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "cxmaturity.storage.StaticFilesStorage",
     ]
 
 

@@ -21,9 +21,14 @@ def language_alternates(request: HttpRequest) -> dict[str, Callable[[], object]]
     language, which does not resolve /en/ paths), so it would send the reader back to English.
     """
 
+    translated: dict[str, str] = {}
+
     def paths() -> dict[str, str]:
-        path = request.get_full_path()
-        return {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+        # Once per request: both values need it, and each translation resolves the address.
+        if not translated:
+            path = request.get_full_path()
+            translated.update({code: translate_url(path, code) for code, _ in settings.LANGUAGES})
+        return translated
 
     def alternates() -> list[tuple[str, str]]:
         urls = [(code, request.build_absolute_uri(path)) for code, path in paths().items()]

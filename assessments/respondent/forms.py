@@ -44,6 +44,11 @@ class StrictFormMixin(_FormBase):
         return cleaned
 
 
+def field_name(question: Question) -> str:
+    """The form field (and radio group name) of a question."""
+    return f"q_{question.code}"
+
+
 class QuestionField(forms.ChoiceField):
     """One question's radio group; the template reads its number and the "don't know" value."""
 
@@ -78,7 +83,7 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
         self.questions: dict[str, Question] = {}
         self.options: dict[str, Option] = {}
         for number, question in enumerate(area.questions.all(), start=first_number):
-            name = f"q_{question.code}"
+            name = field_name(question)
             self.questions[name] = question
             choices: list[tuple[str, StrOrPromise]] = [
                 (str(option.pk), option.text) for option in question.options.all()

@@ -24,15 +24,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
-from .. import glossary, selectors, services
+from .. import selectors, services
 from ..benchmarks import selectors as benchmarks
 from ..benchmarks import services as benchmark_services
 from ..consultancy import consultancy
 from ..headers import NOINDEX, UNCOMPRESSED
-from ..models import Assessment, QuestionnaireVersion
+from ..models import Assessment
 from ..report import build, download
 from ..teams import aggregates as team_aggregates
 from ..teams import selectors as teams
+from . import fragments
 from .forms import AreaAnswersForm, BackgroundForm, ContactRequestForm
 
 # The session key under which an unfinished test is remembered: its id, never its token, so that
@@ -229,7 +230,7 @@ def _campaign_from_landing(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def _landing(request: HttpRequest) -> HttpResponse:
-    version = QuestionnaireVersion.objects.current()
+    version = selectors.current_version()
     areas = selectors.areas_with_questions(version) if version else []
     unfinished = None
     request.session.pop(_LEGACY_SESSION_TOKEN, None)
@@ -298,22 +299,19 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
     version = assessment.version
     language = get_language()
     # Each term is explained in the question where the page first uses it (the intro is "").
-    page_texts = [("", area.intro)] + [
-        (question.code, " ".join([question.text, *(o.text for o in question.options.all())]))
-        for question in area.questions.all()
-    ]
-    terms = glossary.first_uses(version.glossary, page_texts, language)
+    terms = selectors.area_terms(version, area, language)
     # Questions are numbered within their area ("3 / 9"): a phone shows one area per page.
-    form = AreaAnswersForm(
-        request.POST if request.method == "POST" else None,
-        area=area,
-        saved=selectors.answer_choices(assessment),
-        partial=action in ("back", "autosave"),
-        offers_not_applicable=version.offers_not_applicable,
-        terms=terms,
-    )
+    # A page view needs no form: its questions come from fragments.py with the saved answers.
+    form = None
     dont_know_notice = False
     if request.method == "POST":
+        form = AreaAnswersForm(
+            request.POST,
+            area=area,
+            partial=action in ("back", "autosave"),
+            offers_not_applicable=version.offers_not_applicable,
+            terms=terms,
+        )
         if form.is_valid():
             # Before moving on, a gentle word when the answers leave the area without a level;
             # the answers are saved either way, and "Continue anyway" moves on.
@@ -340,6 +338,18 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
                 return redirect("assessments:background", token=token)
         elif action == "autosave":
             return HttpResponse(status=400)
+    # A sent form shows what was sent, and one with errors is rendered in full with them.
+    questions_html = None
+    if form is None or not form.errors:
+        questions_html = fragments.questions_html(
+            area=area,
+            version=version,
+            language=language,
+            terms=terms,
+            chosen=fragments.saved(area, selectors.answer_choices(assessment))
+            if form is None
+            else fragments.sent(form),
+        )
     _remember(request, assessment)
     return render(
         request,
@@ -349,6 +359,7 @@ def area_step(request: HttpRequest, assessment: Assessment, step: int) -> HttpRe
             "area": area,
             "intro_terms": terms.get("", []),
             "form": form,
+            "questions_html": questions_html,
             "step": step,
             "step_count": len(areas) + 1,
             "area_count": len(areas),

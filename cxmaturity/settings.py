@@ -427,3 +427,8 @@ BENCHMARK_INCLUDE_DEMO = env.bool("BENCHMARK_INCLUDE_DEMO", default=False)
 # Team assessments (issue 17): the owner of a team sees its figures once this many colleagues have
 # completed the test; assessments/teams/aggregates.py never allows fewer than 3.
 TEAM_MIN_RESPONDENTS = env.int("TEAM_MIN_RESPONDENTS", default=3)
+# The customer mirror (issue 17): its figures appear once this many customers have answered;
+# assessments/teams/mirror.py never allows fewer than 5. Customers' answers from one address are
+# limited to RATE_LIMIT_MIRROR.
+TEAM_MIRROR_MIN_RESPONSES = env.int("TEAM_MIRROR_MIN_RESPONSES", default=5)
+RATE_LIMIT_MIRROR = env.str("RATE_LIMIT_MIRROR", default="20/h")

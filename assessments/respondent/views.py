@@ -62,6 +62,11 @@ def _submit_address_rate(group: str, request: HttpRequest) -> str:
     return settings.RATE_LIMIT_SUBMIT_ADDRESS
 
 
+def _mirror_rate(group: str, request: HttpRequest) -> str:
+    # Customers' answers to a team's customer mirror (assessments/teams/views.py).
+    return settings.RATE_LIMIT_MIRROR
+
+
 def _test_key(group: str, request: HttpRequest) -> str:
     """Saves count against the test they save (its token from the address), not the office's
     shared address: colleagues behind one address never use up each other's saves. The limiter
@@ -76,6 +81,7 @@ LIMITS: dict[str, tuple[str | Callable[[str, HttpRequest], str], Callable[..., s
     "assessments:start": ("ip", _start_rate),
     "assessments:submit": (_test_key, _submit_rate),
     "assessments:submit-address": ("ip", _submit_address_rate),
+    "assessments:mirror": ("ip", _mirror_rate),
 }
 limit_starts = ratelimit(
     group="assessments:start", key="ip", rate=_start_rate, method="POST", block=True

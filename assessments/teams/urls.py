@@ -1,6 +1,6 @@
 """The team pages' addresses, in the "assessments" namespace (assessments/urls.py): the token
-of the invite and owner links sits in the segment after team/join/ and team/owner/, where the
-logs' redaction finds it (assessments/redaction.py)."""
+of the invite, owner and customer links sits in the segment after team/join/, team/owner/ and
+team/customer/, where the logs' redaction finds it (assessments/redaction.py)."""
 
 from django.urls import path
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("team/owner/<str:token>/", views.team_owner, name="team_owner"),
     path("team/owner/<str:token>/close/", views.team_close, name="team_close"),
     path("team/owner/<str:token>/delete/", views.team_delete, name="team_delete"),
+    # Customer mirror (issue 17, item 2)
+    path("team/customer/<str:token>/", views.team_mirror, name="team_mirror"),
+    path("team/customer/<str:token>/thanks/", views.team_mirror_thanks, name="team_mirror_thanks"),
 ]

@@ -184,7 +184,7 @@ def team_mirror(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "teams/mirror.html",
-        {"team": team, "mirror": mirror, "form": form},
+        {"team": team, "mirror": mirror, "form": form, "threshold": selectors.min_customers()},
         status=400 if form.errors else 200,
     )
 

@@ -84,7 +84,9 @@ class MirrorForm(forms.Form):
 
     def answers(self) -> dict[str, int | None]:
         return {
-            q.code: None if self.cleaned_data[q.code] == DONT_KNOW else int(self.cleaned_data[q.code])
+            q.code: None
+            if self.cleaned_data[q.code] == DONT_KNOW
+            else int(self.cleaned_data[q.code])
             for q in self.mirror.questions
         }
 

@@ -80,8 +80,7 @@ def parse(data: Mapping[str, Any]) -> MirrorContent | None:
     if not isinstance(section, Mapping) or not isinstance(section.get("version"), str):
         raise content.ContentError("mirror: needs a 'version' label")
     inside = {
-        area["code"]: {question["code"] for question in area["questions"]}
-        for area in data["areas"]
+        area["code"]: {question["code"] for question in area["questions"]} for area in data["areas"]
     }
     questions = section.get("questions")
     if not isinstance(questions, list) or not MIN_QUESTIONS <= len(questions) <= MAX_QUESTIONS:

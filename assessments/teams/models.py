@@ -51,9 +51,7 @@ class Team(models.Model):
     invite_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     owner_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     # The customer mirror's key: it opens only the customers' survey, never a figure.
-    customer_token = models.CharField(
-        max_length=64, unique=True, default=new_token, editable=False
-    )
+    customer_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     # A closed team takes no new members, and a test completed after it closed does not count.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

@@ -413,6 +413,4 @@ def teams_with_mirror_counts() -> QuerySet[Team]:
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return teams_with_counts().annotate(
-        mirror_count=Coalesce(Subquery(responses), Value(0))
-    )
+    return teams_with_counts().annotate(mirror_count=Coalesce(Subquery(responses), Value(0)))

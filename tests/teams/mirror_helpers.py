@@ -33,9 +33,7 @@ def customer(
     )
 
 
-def mirrored_team(
-    colleagues: list[int], customers: list[int | None], **fields: str
-) -> Team:
+def mirrored_team(colleagues: list[int], customers: list[int | None], **fields: str) -> Team:
     """A team whose colleagues answered every question with one value each, and whose customers
     answered every mirror question with one value each."""
     team = team_of(colleagues, **fields)

@@ -42,7 +42,9 @@ def brute_group_score(group, codes, minimum):
 
 
 @untimed
-@given(people, st.lists(st.sampled_from(CODES), min_size=1, max_size=3, unique=True), st.integers(1, 8))
+@given(
+    people, st.lists(st.sampled_from(CODES), min_size=1, max_size=3, unique=True), st.integers(1, 8)
+)
 def test_group_score_equals_brute_force(group, codes, minimum):
     expected, count = brute_group_score(group, codes, minimum)
     result = mirror.group_score(group, codes, minimum)
@@ -74,7 +76,10 @@ def test_gap_and_finding_equal_brute_force(inside, customers):
 
 
 @untimed
-@given(st.lists(st.integers(mirror.RECOMMEND_MIN, mirror.RECOMMEND_MAX), max_size=60), st.integers(1, 10))
+@given(
+    st.lists(st.integers(mirror.RECOMMEND_MIN, mirror.RECOMMEND_MAX), max_size=60),
+    st.integers(1, 10),
+)
 def test_recommend_distribution_equals_brute_force(scores, minimum):
     result = mirror.recommend_distribution(scores, minimum)
     if len(scores) < minimum:

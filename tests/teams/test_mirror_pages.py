@@ -166,7 +166,15 @@ def test_a_response_stores_nothing_about_the_customer(client, questionnaire_2026
     team = mirrored_team([], [])
     client.post(survey_path(team), full_answers(team), REMOTE_ADDR="203.0.113.9")
     fields = {f.name for f in MirrorResponse._meta.get_fields()}
-    assert fields == {"id", "team", "mirror_version", "answers", "recommend", "comment", "received_on"}
+    assert fields == {
+        "id",
+        "team",
+        "mirror_version",
+        "answers",
+        "recommend",
+        "comment",
+        "received_on",
+    }
     stored = MirrorResponse.objects.values().get()
     assert "203.0.113.9" not in str(stored)
     assert not client.session.keys()  # nothing about the answer kept in the session either
@@ -190,14 +198,23 @@ def test_the_owner_page_shows_the_customer_link_and_only_the_count_under_five(
     html = client.get(owner_path(team, prefix)).content.decode()
     assert survey_path(team, prefix) in html
     assert ("4 asiakasta on vastannut" if not prefix else "4 customers have answered") in html
-    for figure in ("Sokeat pisteet", "Blind spots", "Salainen palaute", "Suosittelisivatko", "Would your"):
+    for figure in (
+        "Sokeat pisteet",
+        "Blind spots",
+        "Salainen palaute",
+        "Suosittelisivatko",
+        "Would your",
+    ):
         assert figure not in html
 
 
 @pytest.mark.parametrize(
     ("prefix", "texts"),
     [
-        ("", ["Asiakkaiden näkemys", "Sokeat pisteet", "Piilevät vahvuudet", "Hyvää työtä", "+75,0"]),
+        (
+            "",
+            ["Asiakkaiden näkemys", "Sokeat pisteet", "Piilevät vahvuudet", "Hyvää työtä", "+75,0"],
+        ),
         ("/en", ["Customers' view", "Blind spots", "Hidden strengths", "Hyvää työtä", "+75.0"]),
     ],
 )
@@ -240,7 +257,9 @@ def test_the_admin_shows_the_count_and_only_aggregates(consultant_client, questi
 
 
 def test_customer_tokens_never_reach_the_logs():
-    line = 'GET /team/customer/abcdefghabcdefghabcdefghabcdefgh/thanks/ "GET /en/team/customer/abc/"'
+    line = (
+        'GET /team/customer/abcdefghabcdefghabcdefghabcdefgh/thanks/ "GET /en/team/customer/abc/"'
+    )
     assert redact(line) == f'GET /team/customer/{MARKER}/thanks/ "GET /en/team/customer/{MARKER}/"'
 
 

@@ -66,13 +66,6 @@ def value_points(value: int) -> Fraction:
     return Fraction(value - scoring.MIN_VALUE, _STEPS) * int(scoring.MAX_SCORE)
 
 
-def _person_mean(answers: Answers, codes: Sequence[str]) -> Fraction | None:
-    values = [v for code in codes if (v := answers.get(code)) is not None]
-    if not values:
-        return None
-    return sum((value_points(v) for v in values), Fraction(0)) / len(values)
-
-
 @dataclass(frozen=True)
 class Score:
     score: float | None  # None: fewer people than the minimum gave an answer on the scale
@@ -81,11 +74,32 @@ class Score:
 
 def group_score(people: Sequence[Answers], codes: Sequence[str], minimum: int) -> Score:
     """The mean over people of each person's mean over `codes` (people with no answer there are
-    left out); no score from fewer than `minimum` people."""
-    means = [m for person in people if (m := _person_mean(person, codes)) is not None]
-    if len(means) < max(1, minimum):
-        return Score(score=None, count=len(means))
-    return Score(score=round_one_decimal(sum(means, Fraction(0)) / len(means)), count=len(means))
+    left out); no score from fewer than `minimum` people.
+
+    Exact, and in integers while it runs (an owner page sums hundreds of people per question):
+    a person's mean is their sum of steps over their number of answers k, so the people are
+    summed per k and the fractions joined once at the end."""
+    steps_by_answers: dict[int, int] = {}
+    count = 0
+    for person in people:
+        answered = 0
+        steps = 0
+        for code in codes:
+            value = person.get(code)
+            if value is not None:
+                answered += 1
+                steps += value - scoring.MIN_VALUE
+        if answered:
+            count += 1
+            steps_by_answers[answered] = steps_by_answers.get(answered, 0) + steps
+    if count < max(1, minimum):
+        return Score(score=None, count=count)
+    total = sum(
+        (Fraction(steps, answered) for answered, steps in steps_by_answers.items()), Fraction(0)
+    )
+    return Score(
+        score=round_one_decimal(total * int(scoring.MAX_SCORE) / (_STEPS * count)), count=count
+    )
 
 
 def gap(inside: float | None, customers: float | None) -> float | None:

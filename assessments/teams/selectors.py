@@ -291,19 +291,19 @@ class MirrorComparison:
 def _clean_answers(stored: object, codes: tuple[str, ...]) -> dict[str, int | None]:
     # A stored row is what services.mirror_respond wrote; anything else counts as "don't know".
     answers = stored if isinstance(stored, dict) else {}
+    low, high = scoring.MIN_VALUE, scoring.MAX_VALUE
     return {
-        code: value
-        if isinstance(value := answers.get(code), int)
-        and not isinstance(value, bool)
-        and scoring.MIN_VALUE <= value <= scoring.MAX_VALUE
-        else None
+        code: value if type(value := answers.get(code)) is int and low <= value <= high else None
         for code in codes
     }
 
 
-def mirror_comparison(team: Team) -> MirrorComparison:
+def mirror_comparison(team: Team, *, figures: TeamFigures | None = None) -> MirrorComparison:
     """The customers' view beside the team's: only the count below the mirror's threshold, and
-    the team's side only when the team itself has reached its own threshold."""
+    the team's side only when the team itself has reached its own threshold.
+
+    `figures`, the team's own (team_figures), spares reading every colleague's result again
+    where the caller has them already (the owner page)."""
     content_of_mirror = team_mirror(team)
     threshold = min_customers()
     team_threshold = min_respondents()
@@ -326,28 +326,22 @@ def mirror_comparison(team: Team) -> MirrorComparison:
     content = selectors.questionnaire_content(team.version)
     areas = {area.code: area for area in content.areas}
     inside_questions = {q.code: q for area in content.areas for q in area.questions.all()}
-    members = list(counted_members(team).values_list("pk", "result"))
-    inside_shown = len(members) >= team_threshold
+    if figures is None:
+        figures = team_figures(team)
+    inside_shown = figures.shown
     member_answers: list[dict[str, int | None]] = []
-    area_means: dict[str, float | None] = {}
+    area_means = {row.area.code: row.spread.mean if row.spread else None for row in figures.areas}
     if inside_shown:
         mirrored = {code for q in content_of_mirror.questions for code in q.mirrors}
         by_pk = {question.pk: code for code, question in inside_questions.items()}
-        answers_of: dict[int, dict[str, int | None]] = {pk: {} for pk, _result in members}
+        answers_of: dict[int, dict[str, int | None]] = {}
         for assessment_id, question_id, value in Answer.objects.filter(
-            assessment_id__in=list(answers_of),
+            assessment__in=counted_members(team).values("pk"),
             question_id__in=[inside_questions[code].pk for code in mirrored],
             option__isnull=False,
         ).values_list("assessment_id", "question_id", "option__value"):
-            answers_of[assessment_id][by_pk[question_id]] = value
+            answers_of.setdefault(assessment_id, {})[by_pk[question_id]] = value
         member_answers = list(answers_of.values())
-        scores = [
-            {a.code: a.score for a in result_format.load(result).areas}
-            for _pk, result in members
-            if result is not None
-        ]
-        for figure in aggregates.area_figures(list(areas), scores, team_threshold):
-            area_means[figure.code] = figure.spread.mean if figure.spread else None
 
     question_rows = []
     for question in content_of_mirror.questions:

@@ -96,15 +96,16 @@ def team_owner(request: HttpRequest, token: str) -> HttpResponse:
         reverse("assessments:team_join", args=[team.invite_token])
     )
     owner_link = request.build_absolute_uri(request.path)
+    figures = selectors.team_figures(team)
     return render(
         request,
         "teams/owner.html",
         {
             "team": team,
-            "figures": selectors.team_figures(team),
+            "figures": figures,
             "invite_link": invite_link,
             "owner_link": owner_link,
-            **_mirror_context(request, team),
+            **_mirror_context(request, team, figures),
         },
     )
 
@@ -142,10 +143,12 @@ limit_mirror = ratelimit(
 )
 
 
-def _mirror_context(request: HttpRequest, team: Team) -> dict[str, object]:
+def _mirror_context(
+    request: HttpRequest, team: Team, figures: selectors.TeamFigures
+) -> dict[str, object]:
     """The owner page's customer mirror: its figures and the link to share."""
     return {
-        "mirror": selectors.mirror_comparison(team),
+        "mirror": selectors.mirror_comparison(team, figures=figures),
         "customer_link": request.build_absolute_uri(
             reverse("assessments:team_mirror", args=[team.customer_token])
         ),

@@ -86,7 +86,8 @@ def group_score(people: Sequence[Answers], codes: Sequence[str], minimum: int) -
         steps = 0
         for code in codes:
             value = person.get(code)
-            if value is not None:
+            # Anything but an answer on the scale (None, a stray stored value) is "don't know".
+            if type(value) is int and scoring.MIN_VALUE <= value <= scoring.MAX_VALUE:
                 answered += 1
                 steps += value - scoring.MIN_VALUE
         if answered:
@@ -100,6 +101,11 @@ def group_score(people: Sequence[Answers], codes: Sequence[str], minimum: int) -
     return Score(
         score=round_one_decimal(total * int(scoring.MAX_SCORE) / (_STEPS * count)), count=count
     )
+
+
+def is_answer(value: object) -> bool:
+    """An answer on the scale (not "don't know")."""
+    return type(value) is int and scoring.MIN_VALUE <= value <= scoring.MAX_VALUE
 
 
 def gap(inside: float | None, customers: float | None) -> float | None:

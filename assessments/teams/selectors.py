@@ -14,7 +14,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from .. import result_format, scoring, selectors
+from .. import result_format, selectors
 from ..models import Answer, Area, Assessment, Question
 from . import aggregates, mirror, mirror_content
 from .models import MirrorResponse, Team, TeamRole
@@ -288,16 +288,6 @@ class MirrorComparison:
         return tuple(sorted(rows, key=lambda r: r.gap or 0))
 
 
-def _clean_answers(stored: object, codes: tuple[str, ...]) -> dict[str, int | None]:
-    # A stored row is what services.mirror_respond wrote; anything else counts as "don't know".
-    answers = stored if isinstance(stored, dict) else {}
-    low, high = scoring.MIN_VALUE, scoring.MAX_VALUE
-    return {
-        code: value if type(value := answers.get(code)) is int and low <= value <= high else None
-        for code in codes
-    }
-
-
 def mirror_comparison(team: Team, *, figures: TeamFigures | None = None) -> MirrorComparison:
     """The customers' view beside the team's: only the count below the mirror's threshold, and
     the team's side only when the team itself has reached its own threshold.
@@ -320,8 +310,8 @@ def mirror_comparison(team: Team, *, figures: TeamFigures | None = None) -> Mirr
         return MirrorComparison(
             available=True, responses=len(rows), threshold=threshold, team_threshold=team_threshold
         )
-    codes = content_of_mirror.codes
-    customers = [_clean_answers(answers, codes) for answers, _r, _c in rows]
+    # As stored by services.mirror_respond; group_score counts only answers on the scale.
+    customers = [answers if isinstance(answers, dict) else {} for answers, _r, _c in rows]
 
     content = selectors.questionnaire_content(team.version)
     areas = {area.code: area for area in content.areas}
@@ -335,11 +325,15 @@ def mirror_comparison(team: Team, *, figures: TeamFigures | None = None) -> Mirr
         mirrored = {code for q in content_of_mirror.questions for code in q.mirrors}
         by_pk = {question.pk: code for code, question in inside_questions.items()}
         answers_of: dict[int, dict[str, int | None]] = {}
-        for assessment_id, question_id, value in Answer.objects.filter(
-            assessment__in=counted_members(team).values("pk"),
-            question_id__in=[inside_questions[code].pk for code in mirrored],
-            option__isnull=False,
-        ).values_list("assessment_id", "question_id", "option__value"):
+        for assessment_id, question_id, value in (
+            Answer.objects.filter(
+                assessment__in=counted_members(team).values("pk"),
+                question_id__in=[inside_questions[code].pk for code in mirrored],
+                option__isnull=False,
+            )
+            .order_by()
+            .values_list("assessment_id", "question_id", "option__value")
+        ):
             answers_of.setdefault(assessment_id, {})[by_pk[question_id]] = value
         member_answers = list(answers_of.values())
 
@@ -358,7 +352,7 @@ def mirror_comparison(team: Team, *, figures: TeamFigures | None = None) -> Mirr
                 area=areas[question.area],
                 inside=inside,
                 customers=outside,
-                dont_know=sum(1 for c in customers if c[question.code] is None),
+                dont_know=sum(1 for c in customers if not mirror.is_answer(c.get(question.code))),
                 gap=difference,
                 finding=mirror.finding(difference),
                 recommendations=tuple(inside_questions[c].tip for c in question.mirrors),

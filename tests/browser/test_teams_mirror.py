@@ -102,7 +102,9 @@ def test_the_mirror_pages_are_accessible_on_a_phone_and_a_desktop(
                 )
             if what == "owner":
                 section = page.locator("section.mirror")
-                expect(section.get_by_role("heading", name=t(language, "Blind spots"))).to_be_visible()
+                expect(
+                    section.get_by_role("heading", name=t(language, "Blind spots"))
+                ).to_be_visible()
                 section.screenshot(path=str(ARTIFACTS / f"mirror-owner-{language}-{name}.png"))
         # The survey's error state too.
         page = site.page(viewport=viewport, bypass_csp=True)

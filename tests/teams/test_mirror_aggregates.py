@@ -96,6 +96,11 @@ def test_recommend_distribution_equals_brute_force(scores, minimum):
     assert -100 <= result.net <= 100
 
 
+def test_a_stray_stored_value_counts_as_dont_know():
+    people = [{"M01": 7}, {"M01": "3"}, {"M01": True}, {"M01": 0}, {}, {"M01": 5}]
+    assert mirror.group_score(people, ["M01"], 1) == mirror.Score(score=100.0, count=1)
+
+
 def test_the_floor_is_five_and_a_setting_can_only_raise_it():
     assert mirror.min_customers(0) == 5
     assert mirror.min_customers(4) == 5

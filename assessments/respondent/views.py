@@ -130,7 +130,9 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     the refused request was a save of one)."""
     retry_after = _retry_after(request)
     match = request.resolver_match
-    token = match.kwargs.get("token") if match else None
+    # A team page's token (invite, customer) opens no test: no way back to one from there.
+    team_page = bool(match and match.url_name and match.url_name.startswith("team_"))
+    token = match.kwargs.get("token") if match and not team_page else None
     if _action(request) == "autosave":
         # The script shows its own "not saved" message; the page's Next still saves later.
         response = HttpResponse(status=429)
@@ -141,6 +143,8 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
             {
                 "retry_minutes": max(1, -(-retry_after // 60)),
                 "back_url": reverse("assessments:resume", args=[token]) if token else None,
+                # The customer mirror's survey: its answers were not sent (nothing was saved).
+                "survey": bool(match and match.url_name == "team_mirror"),
             },
             status=429,
         )

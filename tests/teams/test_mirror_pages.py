@@ -157,6 +157,9 @@ def test_a_flood_of_customer_answers_from_one_address_is_limited(
         assert client.post(survey_path(team), full_answers(team)).status_code == 302
     refused = client.post(survey_path(team), full_answers(team))
     assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "vastauksiasi ei lähetetty" in html
+    assert f"/a/{team.customer_token}" not in html and "Takaisin testiin" not in html
     assert MirrorResponse.objects.count() == 3
     # Reading the survey is not limited.
     assert client.get(survey_path(team)).status_code == 200

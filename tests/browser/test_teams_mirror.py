@@ -1,7 +1,6 @@
-"""The customer mirror in a real browser: a customer answers without JavaScript (and with it, by
-keyboard-free clicks), the survey and the owner's "Customers' view" are accessible (axe) and valid
-HTML (vnu) on a phone and a desktop in both languages; screenshots of both kept in
-test-artifacts/."""
+"""The customer mirror in a real browser: a customer answers with and without JavaScript, the
+survey and the owner's "Customers' view" are accessible (axe) and valid HTML (vnu) on a phone and
+a desktop in both languages; screenshots of both kept in test-artifacts/."""
 
 from __future__ import annotations
 

@@ -284,6 +284,12 @@ def test_the_fixture_mirror_is_complete_and_mapped():
         assert set(question.mirrors) <= inside[question.area]
         assert len(question.option_texts) == 5
     assert {q.area for q in content.questions} == set(inside)
+    # Each names its seeds: those of the questions it mirrors (docs/content.md).
+    seeds = {
+        q["code"]: set(str(q["source"]).split(", ")) for a in data["areas"] for q in a["questions"]
+    }
+    for raw in data["mirror"]["questions"]:
+        assert set(raw["source"].split(", ")) == set().union(*(seeds[c] for c in raw["mirrors"]))
     assert mirror_content.parse(read_fixture(FIXTURES[0])) is None
 
 

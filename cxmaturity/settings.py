@@ -427,6 +427,11 @@ BENCHMARK_INCLUDE_DEMO = env.bool("BENCHMARK_INCLUDE_DEMO", default=False)
 # Team assessments (issue 17): the owner of a team sees its figures once this many colleagues have
 # completed the test; assessments/teams/aggregates.py never allows fewer than 3.
 TEAM_MIN_RESPONDENTS = env.int("TEAM_MIN_RESPONDENTS", default=3)
+# Emailing a team's invite link from its owner page (issue 17): sends per team, each to at most
+# teams.forms.MAX_INVITE_ADDRESSES addresses (django-ratelimit).
+RATE_LIMIT_TEAM_INVITATIONS = env.str("RATE_LIMIT_TEAM_INVITATIONS", default="5/h")
+# Downloads of a team's PDF report (rendered each time) per team.
+RATE_LIMIT_TEAM_REPORT = env.str("RATE_LIMIT_TEAM_REPORT", default="20/h")
 # The customer mirror (issue 17): its figures appear once this many customers have answered;
 # assessments/teams/mirror.py never allows fewer than 5. Customers' answers from one address are
 # limited to RATE_LIMIT_MIRROR.

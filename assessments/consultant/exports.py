@@ -28,6 +28,8 @@ from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from ..models import Answer, Area, Assessment, Question
+from ..teams import selectors as team_selectors
+from ..teams.models import Team
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -263,3 +265,78 @@ def export(assessments: QuerySet[Assessment], file_format: str) -> bytes:
 
 def filename(file_format: str, today: date | None = None) -> str:
     return f"cx-assessments-{(today or timezone.localdate()).isoformat()}.{file_format}"
+
+
+# ---------------------------------------------------------------- team aggregates (issue 17)
+def build_team_dataset(teams: QuerySet[Team]) -> tablib.Dataset:
+    """One row per team: its counts, and per area the team's mean, level, range and standard
+    deviation, only when the team has reached its threshold (below it the figures stay blank,
+    as on the owner page). Never a token, never a colleague's answer: the figures are read
+    through teams.selectors.team_figures, the owner page's own reader."""
+    teams = team_selectors.teams_with_counts().filter(pk__in=teams.values("pk"))
+    teams = teams.select_related("version").order_by("organisation", "pk")
+    version_ids = teams.order_by().values("version_id").distinct()
+    areas = _unique_by_code(
+        Area.objects.filter(version__in=version_ids).order_by("version_id", "order")
+    )
+    headers = [
+        _("Team ID"),
+        _("Organisation"),
+        _("Questionnaire version"),
+        _("Started"),
+        _("Closed"),
+        _("Colleagues"),
+        _("Completed"),
+        _("Overall mean"),
+        _("Overall level"),
+    ]
+    for area in areas:
+        headers += [
+            _("%(area)s: mean") % {"area": area.code},
+            _("%(area)s: level") % {"area": area.code},
+            _("%(area)s: lowest") % {"area": area.code},
+            _("%(area)s: highest") % {"area": area.code},
+            _("%(area)s: standard deviation") % {"area": area.code},
+            _("%(area)s: respondents") % {"area": area.code},
+        ]
+    dataset = tablib.Dataset(headers=headers, title=_("Teams")[:31])
+    for team in teams:
+        figures = team_selectors.team_figures(team)
+        overall = figures.overall if figures.shown else None
+        row: list[Any] = [
+            team.pk,
+            team.organisation,
+            team.version.label,
+            team.created_at,
+            team.closed_at,
+            getattr(team, "member_count", 0),
+            figures.completed,
+            overall.mean if overall else None,
+            overall.level if overall else None,
+        ]
+        spreads = {r.area.code: r.spread for r in figures.areas} if figures.shown else {}
+        for area in areas:
+            spread = spreads.get(area.code)
+            row += (
+                [
+                    spread.mean,
+                    spread.level,
+                    spread.minimum,
+                    spread.maximum,
+                    spread.sd,
+                    spread.count,
+                ]
+                if spread
+                else [None] * 6
+            )
+        dataset.append([_cell(value) for value in row])
+    return dataset
+
+
+def export_teams(teams: QuerySet[Team]) -> bytes:
+    """The teams' aggregates as CSV (neutralised against formulas, as the assessments' export)."""
+    return _csv(build_team_dataset(teams)).encode("utf-8")
+
+
+def teams_filename(today: date | None = None) -> str:
+    return f"cx-teams-{(today or timezone.localdate()).isoformat()}.{CSV}"

@@ -31,6 +31,8 @@ from ..consultancy import consultancy
 from ..headers import NOINDEX, UNCOMPRESSED
 from ..models import Assessment, QuestionnaireVersion
 from ..report import build, download
+from ..teams import aggregates as team_aggregates
+from ..teams import selectors as teams
 from .forms import AreaAnswersForm, BackgroundForm, ContactRequestForm
 
 # The session key under which an unfinished test is remembered: its id, never its token, so that
@@ -491,6 +493,9 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "consultancy": consultancy(),
             "retention_months": settings.RETENTION_MONTHS,
             "draft_days": settings.ABANDONED_DRAFT_DAYS,
+            # Team assessments' section (templates/teams/_privacy.html).
+            "team_min_respondents": teams.min_respondents(),
+            "team_min_role_group": team_aggregates.MIN_ROLE_GROUP,
         },
     )
 

@@ -99,6 +99,21 @@ class TeamMember(models.Model):
         return f"#{self.pk}"
 
 
+# ---------------------------------------------------------------- invitations by email
+class TeamInvitation(models.Model):
+    """An invite link to be emailed to one colleague: deleted once it is sent, so that the team
+    keeps no address (the task queue holds only this row's id)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=8)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
+
+
 # --- Customer mirror (issue 17, item 2) -------------------------------------------------------
 
 

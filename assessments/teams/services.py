@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from .. import scoring, services
 from ..models import Assessment, QuestionnaireVersion
-from . import mirror_content
-from .models import MirrorResponse, Team, TeamMember, TeamRole
+from . import mirror_content, tasks
+from .models import MirrorResponse, Team, TeamInvitation, TeamMember, TeamRole
 
 
 class TeamClosed(Exception):
@@ -59,6 +61,65 @@ def team_delete(*, team: Team) -> None:
     """The team with every member's test, answers and results, for good (receivers.py erases
     the tests when the team's row goes, whichever way it is deleted)."""
     team.delete()
+
+
+# ---------------------------------------------------------------- invitations by email
+class NoOwnerEmail(Exception):
+    """The team was started without an email address: there is nowhere to send its owner link."""
+
+
+@transaction.atomic
+def team_invitations_send(*, team: Team, addresses: Sequence[str], language: str) -> int:
+    """Email the invite link to each address, in `language`; the addresses are kept only until
+    their email has gone (tasks.py deletes each row once sent). Queued on commit: a rolled-back
+    request sends nothing."""
+    locked = Team.objects.select_for_update().get(pk=team.pk)
+    if locked.is_closed:
+        raise TeamClosed
+    invitations = TeamInvitation.objects.bulk_create(
+        TeamInvitation(team=locked, email=address, language=language) for address in addresses
+    )
+    ids = [invitation.pk for invitation in invitations]
+
+    def enqueue() -> None:
+        for invitation_id in ids:
+            tasks.send_team_invitation.enqueue(invitation_id)
+
+    transaction.on_commit(enqueue)
+    return len(ids)
+
+
+def owner_link_send(*, team: Team, language: str) -> None:
+    """Email the owner link to the address the team was started with."""
+    if not team.email:
+        raise NoOwnerEmail
+    transaction.on_commit(lambda: tasks.send_owner_link.enqueue(team.pk, language))
+
+
+# ---------------------------------------------------------------- retention
+# A month is counted as 30 days, as in the core's purge (services.expired_data_purge).
+RETENTION_MONTH = timedelta(days=30)
+
+
+def expired_teams_purge(*, retention_months: int, now: datetime | None = None) -> int:
+    """Delete every team with no activity for `retention_months`, with its members' tests: none
+    started, closed, joined or answered since. Returns how many teams went."""
+    cutoff = (now or timezone.now()) - RETENTION_MONTH * retention_months
+    recent_member = TeamMember.objects.filter(team=OuterRef("pk")).filter(
+        Q(joined_at__gte=cutoff)
+        | Q(assessment__last_active_at__gte=cutoff)
+        | Q(assessment__completed_at__gte=cutoff)
+    )
+    expired = (
+        Team.objects.filter(created_at__lt=cutoff)
+        .exclude(closed_at__gte=cutoff)
+        .exclude(Exists(recent_member))
+    )
+    deleted = 0
+    for team in expired:
+        team_delete(team=team)
+        deleted += 1
+    return deleted
 
 
 # --- Customer mirror (issue 17, item 2) -------------------------------------------------------

@@ -12,6 +12,13 @@ urlpatterns = [
     path("team/owner/<str:token>/", views.team_owner, name="team_owner"),
     path("team/owner/<str:token>/close/", views.team_close, name="team_close"),
     path("team/owner/<str:token>/delete/", views.team_delete, name="team_delete"),
+    # Invitations by email (the owner page's "Email the invite link").
+    path("team/owner/<str:token>/invite/", views.team_invite, name="team_invite"),
+    path(
+        "team/owner/<str:token>/email-link/",
+        views.team_owner_link_email,
+        name="team_owner_link_email",
+    ),
     # Customer mirror (issue 17, item 2)
     path("team/customer/<str:token>/", views.team_mirror, name="team_mirror"),
     path("team/customer/<str:token>/thanks/", views.team_mirror_thanks, name="team_mirror_thanks"),

@@ -11,14 +11,15 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from .. import services as core_services
 from . import selectors, services
-from .forms import MirrorForm, TeamJoinForm, TeamStartForm
+from .forms import MirrorForm, TeamInviteForm, TeamJoinForm, TeamStartForm
 from .mirror_content import MirrorContent
 from .models import Team
 
@@ -91,11 +92,18 @@ def team_join(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def team_owner(request: HttpRequest, token: str) -> HttpResponse:
-    team = _owned(token)
+    return _owner_page(request, _owned(token))
+
+
+def _owner_page(
+    request: HttpRequest, team: Team, invite_form: TeamInviteForm | None = None, status: int = 200
+) -> HttpResponse:
     invite_link = request.build_absolute_uri(
         reverse("assessments:team_join", args=[team.invite_token])
     )
-    owner_link = request.build_absolute_uri(request.path)
+    owner_link = request.build_absolute_uri(
+        reverse("assessments:team_owner", args=[team.owner_token])
+    )
     figures = selectors.team_figures(team)
     return render(
         request,
@@ -105,8 +113,10 @@ def team_owner(request: HttpRequest, token: str) -> HttpResponse:
             "figures": figures,
             "invite_link": invite_link,
             "owner_link": owner_link,
+            "invite_form": invite_form or TeamInviteForm(),
             **_mirror_context(request, team, figures),
         },
+        status=status,
     )
 
 
@@ -128,6 +138,75 @@ def team_delete(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect("assessments:landing")
     return render(request, "teams/delete.html", {"team": team})
+
+
+# ---------------------------------------------------------------- invitations by email
+def _invitations_limited(request: HttpRequest, team: Team) -> bool:
+    # Per team, whoever holds the owner link: a leaked link does not become a spam cannon.
+    return is_ratelimited(
+        request,
+        group="teams:invitations",
+        key=lambda _group, _request: str(team.pk),
+        rate=settings.RATE_LIMIT_TEAM_INVITATIONS,
+        method="POST",
+        increment=True,
+    )
+
+
+def _back_to_invitations(token: str) -> HttpResponse:
+    return redirect(reverse("assessments:team_owner", args=[token]) + "#invite-heading")
+
+
+@require_POST
+def team_invite(request: HttpRequest, token: str) -> HttpResponse:
+    team = _owned(token)
+    if team.is_closed:
+        return _owner_page(request, team, status=409)
+    form = TeamInviteForm(request.POST)
+    if not form.is_valid():
+        return _owner_page(request, team, invite_form=form, status=400)
+    if _invitations_limited(request, team):
+        messages.error(
+            request,
+            _("The invite link has been emailed several times already. Try again in an hour."),
+        )
+        return _back_to_invitations(token)
+    try:
+        sent = services.team_invitations_send(
+            team=team,
+            addresses=form.cleaned_data["addresses"],
+            language=get_language() or settings.LANGUAGE_CODE,
+        )
+    except services.TeamClosed:
+        return _owner_page(request, team, status=409)
+    messages.success(
+        request,
+        ngettext(
+            "The invite link is on its way to %(count)s colleague. The address was not stored.",
+            "The invite link is on its way to %(count)s colleagues. The addresses were not stored.",
+            sent,
+        )
+        % {"count": sent},
+    )
+    return _back_to_invitations(token)
+
+
+@require_POST
+def team_owner_link_email(request: HttpRequest, token: str) -> HttpResponse:
+    team = _owned(token)
+    if not team.email:
+        raise Http404
+    if _invitations_limited(request, team):
+        messages.error(
+            request, _("The link has been sent several times already. Please try again in an hour.")
+        )
+        return _back_to_invitations(token)
+    services.owner_link_send(team=team, language=get_language() or settings.LANGUAGE_CODE)
+    messages.success(
+        request,
+        _("Your owner link is on its way to the address you gave when you started the team."),
+    )
+    return _back_to_invitations(token)
 
 
 # --- Customer mirror (issue 17, item 2) -------------------------------------------------------

@@ -24,6 +24,9 @@ from assessments.respondent.forms import BackgroundForm
 PREFIX = {"fi": "", "en": "/en"}
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ORGANISATION = "Testiyritys Oy"  # given on the background page
+# A PDF is rendered while the browser waits: WeasyPrint's first render in a process loads its
+# fonts, and on a loaded 2-core machine that has taken longer than the pages' default 10 s.
+PDF_TIMEOUT = 60_000
 
 ValueFor = Callable[[Question], int | None]
 PageCheck = Callable[[Page, str], None]

@@ -9,7 +9,7 @@ from assessments import selectors
 from assessments.models import QuestionnaireVersion
 
 from ..factories import answered_assessment
-from .helpers import PREFIX, ValueFor, assert_results_show_levels, plan_answers, t
+from .helpers import PDF_TIMEOUT, PREFIX, ValueFor, assert_results_show_levels, plan_answers, t
 
 
 def by_area(version: QuestionnaireVersion) -> ValueFor:
@@ -44,8 +44,8 @@ def test_pdf_report_downloads_from_the_results_page(site, questionnaire, languag
 
     link = page.get_by_role("link", name=t(language, "Download the PDF report"))
     expect(link, "the results page has no link to download the PDF report").to_be_visible()
-    with page.expect_download() as download:
-        link.click()
+    with page.expect_download(timeout=PDF_TIMEOUT) as download:
+        link.click(timeout=PDF_TIMEOUT)
 
     pdf = download.value
     assert pdf.failure() is None

@@ -19,7 +19,7 @@ from assessments.models import AreaComment, Assessment, FollowUpStatus
 
 from ..conftest import PASSWORD
 from ..factories import answered_assessment
-from .helpers import WCAG_21_AA, t
+from .helpers import PDF_TIMEOUT, WCAG_21_AA, t
 
 WCAG_22_AA = [*WCAG_21_AA, "wcag22aa"]
 DESKTOP_1280 = {"width": 1280, "height": 800}
@@ -160,8 +160,12 @@ def test_a_consultants_morning(site, questionnaire, consultant, axe_script):
     )
     page.get_by_label(f"1. {area.name}").fill(comment)
     found += axe_22(page, axe_script, "assessment page")
-    with page.expect_response(lambda response: "report.pdf" in response.url) as preview:
-        page.locator("button", has_text=t("fi", "Save and preview the PDF")).click()
+    with page.expect_response(
+        lambda response: "report.pdf" in response.url, timeout=PDF_TIMEOUT
+    ) as preview:
+        page.locator("button", has_text=t("fi", "Save and preview the PDF")).click(
+            timeout=PDF_TIMEOUT
+        )
     response = preview.value
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"

@@ -30,3 +30,30 @@ def team_of(values: list[int], roles: list[str] | None = None, **fields: str) ->
     for index, value in enumerate(values):
         member(team, lambda question, v=value: v, (roles or [""] * len(values))[index])
     return team
+
+
+# A realistic team for the report and the export: twelve colleagues in four roles, who mostly
+# agree on some questions and split on others (management sees more than delivery does).
+REALISTIC_ROLES = ["management"] * 3 + ["sales"] * 3 + ["delivery"] * 4 + ["customer_service", ""]
+REALISTIC_BASES = (4, 4, 5, 3, 3, 4, 2, 3, 2, 3, 3, 4)
+
+
+def realistic_value(index: int):
+    base = REALISTIC_BASES[index]
+
+    def value_for(question) -> int | None:
+        if (question.order + index) % 13 == 0:
+            return None  # an honest "don't know" now and then
+        if question.order % 4 == 1:  # the disputed questions: the roles' views part ways
+            return 5 if REALISTIC_ROLES[index] == "management" else max(1, base - 1)
+        wobble = (question.order * (index + 3) + question.area.order * 7) % 3 - 1
+        return min(5, max(1, base + wobble))
+
+    return value_for
+
+
+def realistic_team(organisation: str = "Asiakaskeskeinen Oy") -> Team:
+    team = team_services.team_start(organisation=organisation)
+    for index, role in enumerate(REALISTIC_ROLES):
+        member(team, realistic_value(index), role)
+    return team

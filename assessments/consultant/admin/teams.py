@@ -8,12 +8,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from ...teams import selectors as teams
 from ...teams.models import Team
+from .. import exports
 
 
 class SizeFilter(admin.SimpleListFilter):
@@ -72,6 +73,7 @@ class TeamAdmin(admin.ModelAdmin):
     )
     list_filter = (SizeFilter, CompletionFilter)
     search_fields = ("organisation",)
+    actions = ("export_aggregates_csv",)
     fields = (
         "organisation",
         "email",
@@ -98,6 +100,17 @@ class TeamAdmin(admin.ModelAdmin):
     def team_results(self, team: Team) -> str:
         # A rendered template is already safe: it escaped every value it printed.
         return render_to_string("teams/_admin_figures.html", {"figures": teams.team_figures(team)})
+
+    # ------------------------------------------------------------ the aggregates' export
+    @admin.action(
+        description=_("Export the selected teams' aggregates to CSV"), permissions=["view"]
+    )
+    def export_aggregates_csv(self, request: HttpRequest, queryset: QuerySet[Team]) -> HttpResponse:
+        response = HttpResponse(
+            exports.export_teams(queryset), content_type=exports.FORMATS[exports.CSV]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{exports.teams_filename()}"'
+        return response
 
     # --- Customer mirror (issue 17, item 2): its count, and its aggregates above the threshold;
     # never a customer's response (no inline, no link, no comment's date).

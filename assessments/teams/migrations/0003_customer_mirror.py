@@ -17,7 +17,7 @@ def give_tokens(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("teams", "0001_teams"),
+        ("teams", "0002_invitations"),
     ]
 
     operations = [

@@ -113,6 +113,9 @@ class TeamInvitation(models.Model):
         verbose_name = _("team invitation")
         verbose_name_plural = _("team invitations")
 
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
 
 # --- Customer mirror (issue 17, item 2) -------------------------------------------------------
 

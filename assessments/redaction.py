@@ -5,7 +5,8 @@ line with it can open, change or delete them. `redact` replaces
 
 - the token segment of the addresses that carry one: `/a/<token>/…` (the test's pages) and
   `/results/<token>/…` (results, the PDF report, "delete my data"), and a team's
-  `/team/join/<token>/` and `/team/owner/<token>/…`, whatever the token looks like;
+  `/team/join/<token>/`, `/team/owner/<token>/…` and `/team/customer/<token>/…`, whatever the
+  token looks like;
 - any other string that looks like a token: 32 or more url-safe characters with both upper and
   lower case letters (what `secrets.token_urlsafe` makes; snake_case names in a traceback do not
   match),
@@ -25,7 +26,7 @@ import re
 
 MARKER = "[token]"
 
-_TOKEN_SEGMENT = re.compile(r"(/(?:a|results|team/join|team/owner)/)[^/?#\s\"'<>]+")
+_TOKEN_SEGMENT = re.compile(r"(/(?:a|results|team/join|team/owner|team/customer)/)[^/?#\s\"'<>]+")
 _TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])")
 
 

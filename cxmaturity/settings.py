@@ -433,3 +433,8 @@ TEAM_MIN_RESPONDENTS = env.int("TEAM_MIN_RESPONDENTS", default=3)
 RATE_LIMIT_TEAM_INVITATIONS = env.str("RATE_LIMIT_TEAM_INVITATIONS", default="5/h")
 # Downloads of a team's PDF report (rendered each time) per team.
 RATE_LIMIT_TEAM_REPORT = env.str("RATE_LIMIT_TEAM_REPORT", default="20/h")
+# The customer mirror (issue 17): its figures appear once this many customers have answered;
+# assessments/teams/mirror.py never allows fewer than 5. Customers' answers from one address are
+# limited to RATE_LIMIT_MIRROR.
+TEAM_MIRROR_MIN_RESPONSES = env.int("TEAM_MIRROR_MIN_RESPONSES", default=5)
+RATE_LIMIT_MIRROR = env.str("RATE_LIMIT_MIRROR", default="20/h")

@@ -16,7 +16,14 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 # Addresses that carry a respondent's private token, in every language (each page also says
 # X-Robots-Tag: noindex, assessments/headers.py).
-PRIVATE_PATHS = ("a/", "results/", "consultant/", "team/join/", "team/owner/")
+PRIVATE_PATHS = (
+    "a/",
+    "results/",
+    "consultant/",
+    "team/join/",
+    "team/owner/",
+    "team/customer/",
+)
 
 
 @require_safe

@@ -65,6 +65,11 @@ def _submit_address_rate(group: str, request: HttpRequest) -> str:
     return settings.RATE_LIMIT_SUBMIT_ADDRESS
 
 
+def _mirror_rate(group: str, request: HttpRequest) -> str:
+    # Customers' answers to a team's customer mirror (assessments/teams/views.py).
+    return settings.RATE_LIMIT_MIRROR
+
+
 def _test_key(group: str, request: HttpRequest) -> str:
     """Saves count against the test they save (its token from the address), not the office's
     shared address: colleagues behind one address never use up each other's saves. The limiter
@@ -79,6 +84,7 @@ LIMITS: dict[str, tuple[str | Callable[[str, HttpRequest], str], Callable[..., s
     "assessments:start": ("ip", _start_rate),
     "assessments:submit": (_test_key, _submit_rate),
     "assessments:submit-address": ("ip", _submit_address_rate),
+    "assessments:mirror": ("ip", _mirror_rate),
 }
 limit_starts = ratelimit(
     group="assessments:start", key="ip", rate=_start_rate, method="POST", block=True
@@ -127,7 +133,9 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     the refused request was a save of one)."""
     retry_after = _retry_after(request)
     match = request.resolver_match
-    token = match.kwargs.get("token") if match else None
+    # A team page's token (invite, customer) opens no test: no way back to one from there.
+    team_page = bool(match and match.url_name and match.url_name.startswith("team_"))
+    token = match.kwargs.get("token") if match and not team_page else None
     if _action(request) == "autosave":
         # The script shows its own "not saved" message; the page's Next still saves later.
         response = HttpResponse(status=429)
@@ -138,6 +146,8 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
             {
                 "retry_minutes": max(1, -(-retry_after // 60)),
                 "back_url": reverse("assessments:resume", args=[token]) if token else None,
+                # The customer mirror's survey: its answers were not sent (nothing was saved).
+                "survey": bool(match and match.url_name == "team_mirror"),
             },
             status=429,
         )

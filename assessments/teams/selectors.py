@@ -6,16 +6,18 @@ members' rows, so nothing on the page can lead from a figure to a person.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from .. import result_format, selectors
 from ..models import Answer, Area, Assessment, Question
-from . import aggregates
-from .models import Team, TeamRole
+from . import aggregates, mirror, mirror_content
+from .models import MirrorResponse, Team, TeamRole
 
 
 def team_for_invite(token: str) -> Team | None:
@@ -211,3 +213,192 @@ def teams_with_counts() -> QuerySet[Team]:
             "members", filter=Q(members__assessment__completed_at__isnull=False), distinct=True
         ),
     )
+
+
+# --- Customer mirror (issue 17, item 2) -------------------------------------------------------
+# The figures of the customers' view, for the owner page (templates/teams/_mirror.html), the admin
+# and the team PDF: one frozen value, computed from the stored rows on every call (nothing cached
+# that a deletion could leave stale).
+
+
+def team_for_customer(token: str) -> Team | None:
+    return Team.objects.select_related("version").by_customer_token(token)
+
+
+def min_customers() -> int:
+    """The mirror's threshold: the setting, never below mirror.MIN_CUSTOMERS_FLOOR."""
+    return mirror.min_customers(settings.TEAM_MIRROR_MIN_RESPONSES)
+
+
+def team_mirror(team: Team) -> mirror_content.MirrorContent | None:
+    """The customer mirror of the team's questionnaire version (None: the version has none)."""
+    return mirror_content.mirror_for_label(team.version.label)
+
+
+@dataclass(frozen=True)
+class MirrorQuestionRow:
+    question: mirror_content.MirrorQuestion
+    area: Area
+    inside: mirror.Score
+    customers: mirror.Score
+    dont_know: int
+    gap: float | None
+    finding: str | None
+    # The tips of the inside questions it mirrors: what to do about a gap here.
+    recommendations: tuple[str, ...]
+    mirrored: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class MirrorAreaRow:
+    area: Area
+    inside: float | None  # the team's mean area score (the team's own threshold applies)
+    customers: mirror.Score
+    gap: float | None
+
+
+@dataclass(frozen=True)
+class MirrorComparison:
+    available: bool  # the team's questionnaire version has a customer mirror
+    responses: int
+    threshold: int
+    team_threshold: int
+    inside_shown: bool = False
+    areas: tuple[MirrorAreaRow, ...] = ()
+    questions: tuple[MirrorQuestionRow, ...] = ()
+    recommend: mirror.Recommend | None = None
+    comments: tuple[str, ...] = ()  # in a random order, fresh on every call
+
+    @property
+    def shown(self) -> bool:
+        return self.available and self.responses >= self.threshold
+
+    @property
+    def clear_gap(self) -> float:
+        return mirror.CLEAR_GAP
+
+    @property
+    def blind_spots(self) -> tuple[MirrorQuestionRow, ...]:
+        rows = [r for r in self.questions if r.finding == mirror.BLIND_SPOT]
+        return tuple(sorted(rows, key=lambda r: -(r.gap or 0)))
+
+    @property
+    def hidden_strengths(self) -> tuple[MirrorQuestionRow, ...]:
+        rows = [r for r in self.questions if r.finding == mirror.HIDDEN_STRENGTH]
+        return tuple(sorted(rows, key=lambda r: r.gap or 0))
+
+
+def mirror_comparison(team: Team, *, figures: TeamFigures | None = None) -> MirrorComparison:
+    """The customers' view beside the team's: only the count below the mirror's threshold, and
+    the team's side only when the team itself has reached its own threshold.
+
+    `figures`, the team's own (team_figures), spares reading every colleague's result again
+    where the caller has them already (the owner page)."""
+    content_of_mirror = team_mirror(team)
+    threshold = min_customers()
+    team_threshold = min_respondents()
+    if content_of_mirror is None:
+        return MirrorComparison(
+            available=False, responses=0, threshold=threshold, team_threshold=team_threshold
+        )
+    rows = list(
+        team.mirror_responses.filter(mirror_version=content_of_mirror.version).values_list(
+            "answers", "recommend", "comment"
+        )
+    )
+    if len(rows) < threshold:
+        return MirrorComparison(
+            available=True, responses=len(rows), threshold=threshold, team_threshold=team_threshold
+        )
+    # As stored by services.mirror_respond; group_score counts only answers on the scale.
+    customers = [answers if isinstance(answers, dict) else {} for answers, _r, _c in rows]
+
+    content = selectors.questionnaire_content(team.version)
+    areas = {area.code: area for area in content.areas}
+    inside_questions = {q.code: q for area in content.areas for q in area.questions.all()}
+    if figures is None:
+        figures = team_figures(team)
+    inside_shown = figures.shown
+    member_answers: list[dict[str, int | None]] = []
+    area_means = {row.area.code: row.spread.mean if row.spread else None for row in figures.areas}
+    if inside_shown:
+        mirrored = {code for q in content_of_mirror.questions for code in q.mirrors}
+        by_pk = {question.pk: code for code, question in inside_questions.items()}
+        answers_of: dict[int, dict[str, int | None]] = {}
+        for assessment_id, question_id, value in (
+            Answer.objects.filter(
+                assessment__in=counted_members(team).values("pk"),
+                question_id__in=[inside_questions[code].pk for code in mirrored],
+                option__isnull=False,
+            )
+            .order_by()
+            .values_list("assessment_id", "question_id", "option__value")
+        ):
+            answers_of.setdefault(assessment_id, {})[by_pk[question_id]] = value
+        member_answers = list(answers_of.values())
+
+    question_rows = []
+    for question in content_of_mirror.questions:
+        inside = (
+            mirror.group_score(member_answers, question.mirrors, team_threshold)
+            if inside_shown
+            else mirror.Score(score=None, count=0)
+        )
+        outside = mirror.group_score(customers, (question.code,), threshold)
+        difference = mirror.gap(inside.score, outside.score)
+        question_rows.append(
+            MirrorQuestionRow(
+                question=question,
+                area=areas[question.area],
+                inside=inside,
+                customers=outside,
+                dont_know=sum(1 for c in customers if not mirror.is_answer(c.get(question.code))),
+                gap=difference,
+                finding=mirror.finding(difference),
+                recommendations=tuple(inside_questions[c].tip for c in question.mirrors),
+                mirrored=tuple(inside_questions[c] for c in question.mirrors),
+            )
+        )
+    area_rows = []
+    for code, area in areas.items():
+        area_codes = [q.code for q in content_of_mirror.questions if q.area == code]
+        if not area_codes:
+            continue
+        outside = mirror.group_score(customers, area_codes, threshold)
+        inside_mean = area_means.get(code)
+        area_rows.append(
+            MirrorAreaRow(
+                area=area,
+                inside=inside_mean,
+                customers=outside,
+                gap=mirror.gap(inside_mean, outside.score),
+            )
+        )
+    comments = [c.strip() for _a, _r, c in rows if c and c.strip()]
+    secrets.SystemRandom().shuffle(comments)
+    return MirrorComparison(
+        available=True,
+        responses=len(rows),
+        threshold=threshold,
+        team_threshold=team_threshold,
+        inside_shown=inside_shown,
+        areas=tuple(area_rows),
+        questions=tuple(question_rows),
+        recommend=mirror.recommend_distribution(
+            [r for _a, r, _c in rows if r is not None], threshold
+        ),
+        comments=tuple(comments),
+    )
+
+
+def teams_with_mirror_counts() -> QuerySet[Team]:
+    """teams_with_counts, with each team's number of customer responses (a subquery: a join
+    would multiply the members by the responses)."""
+    responses = (
+        MirrorResponse.objects.filter(team=OuterRef("pk"))
+        .order_by()
+        .values("team")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return teams_with_counts().annotate(mirror_count=Coalesce(Subquery(responses), Value(0)))

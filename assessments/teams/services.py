@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .. import services
+from .. import scoring, services
 from ..models import Assessment, QuestionnaireVersion
-from . import tasks
-from .models import Team, TeamInvitation, TeamMember, TeamRole
+from . import mirror_content, tasks
+from .models import MirrorResponse, Team, TeamInvitation, TeamMember, TeamRole
 
 
 class TeamClosed(Exception):
@@ -120,3 +120,48 @@ def expired_teams_purge(*, retention_months: int, now: datetime | None = None) -
         team_delete(team=team)
         deleted += 1
     return deleted
+
+
+# --- Customer mirror (issue 17, item 2) -------------------------------------------------------
+
+
+class NoMirror(Exception):
+    """The team's questionnaire version has no customer mirror."""
+
+
+def mirror_respond(
+    *,
+    team: Team,
+    answers: Mapping[str, int | None],
+    recommend: int | None = None,
+    comment: str = "",
+) -> MirrorResponse:
+    """One customer's response, whole or not at all: every question of the team's mirror
+    answered (1..5, or None for "don't know"), an optional 0..10 and an optional comment. Nothing
+    about the customer is stored beyond that (no address, no session, only the day)."""
+    content_of_mirror = mirror_content.mirror_for_label(team.version.label)
+    if content_of_mirror is None:
+        raise NoMirror
+    if set(answers) != set(content_of_mirror.codes):
+        raise ValueError("every question of the mirror needs an answer")
+    for code, value in answers.items():
+        if value is not None and (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not scoring.MIN_VALUE <= value <= scoring.MAX_VALUE
+        ):
+            raise ValueError(f"answer to {code!r} must be {scoring.MIN_VALUE}..{scoring.MAX_VALUE}")
+    response = MirrorResponse(
+        team=team,
+        mirror_version=content_of_mirror.version,
+        answers={code: answers[code] for code in content_of_mirror.codes},
+        recommend=recommend,
+        comment=comment.strip(),
+    )
+    response.full_clean(exclude=["team"])
+    with transaction.atomic():
+        # Locked, so that a response cannot slip in after the owner closed the team.
+        if Team.objects.select_for_update().filter(pk=team.pk, closed_at__isnull=True).exists():
+            response.save()
+            return response
+    raise TeamClosed

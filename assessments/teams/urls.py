@@ -1,6 +1,6 @@
 """The team pages' addresses, in the "assessments" namespace (assessments/urls.py): the token
-of the invite and owner links sits in the segment after team/join/ and team/owner/, where the
-logs' redaction finds it (assessments/redaction.py)."""
+of the invite, owner and customer links sits in the segment after team/join/, team/owner/ and
+team/customer/, where the logs' redaction finds it (assessments/redaction.py)."""
 
 from django.urls import path
 
@@ -19,4 +19,7 @@ urlpatterns = [
         views.team_owner_link_email,
         name="team_owner_link_email",
     ),
+    # Customer mirror (issue 17, item 2)
+    path("team/customer/<str:token>/", views.team_mirror, name="team_mirror"),
+    path("team/customer/<str:token>/thanks/", views.team_mirror_thanks, name="team_mirror_thanks"),
 ]

@@ -19,7 +19,8 @@ from django_ratelimit.decorators import ratelimit
 
 from .. import services as core_services
 from . import selectors, services
-from .forms import TeamInviteForm, TeamJoinForm, TeamStartForm
+from .forms import MirrorForm, TeamInviteForm, TeamJoinForm, TeamStartForm
+from .mirror_content import MirrorContent
 from .models import Team
 
 
@@ -103,15 +104,17 @@ def _owner_page(
     owner_link = request.build_absolute_uri(
         reverse("assessments:team_owner", args=[team.owner_token])
     )
+    figures = selectors.team_figures(team)
     return render(
         request,
         "teams/owner.html",
         {
             "team": team,
-            "figures": selectors.team_figures(team),
+            "figures": figures,
             "invite_link": invite_link,
             "owner_link": owner_link,
             "invite_form": invite_form or TeamInviteForm(),
+            **_mirror_context(request, team, figures),
         },
         status=status,
     )
@@ -204,3 +207,71 @@ def team_owner_link_email(request: HttpRequest, token: str) -> HttpResponse:
         _("Your owner link is on its way to the address you gave when you started the team."),
     )
     return _back_to_invitations(token)
+
+
+# --- Customer mirror (issue 17, item 2) -------------------------------------------------------
+
+
+def _mirror_rate(group: str, request: HttpRequest) -> str:
+    return settings.RATE_LIMIT_MIRROR
+
+
+# A flood of customer responses from one address is refused (429, respondent/views.py LIMITS).
+limit_mirror = ratelimit(
+    group="assessments:mirror", key="ip", rate=_mirror_rate, method="POST", block=True
+)
+
+
+def _mirror_context(
+    request: HttpRequest, team: Team, figures: selectors.TeamFigures
+) -> dict[str, object]:
+    """The owner page's customer mirror: its figures and the link to share."""
+    return {
+        "mirror": selectors.mirror_comparison(team, figures=figures),
+        "customer_link": request.build_absolute_uri(
+            reverse("assessments:team_mirror", args=[team.customer_token])
+        ),
+    }
+
+
+def _customers(token: str) -> tuple[Team, MirrorContent]:
+    # A wrong token (an invite or owner link's among them) is a 404, as is a team whose
+    # questionnaire version has no mirror.
+    team = selectors.team_for_customer(token)
+    mirror = selectors.team_mirror(team) if team is not None else None
+    if team is None or mirror is None:
+        raise Http404
+    return team, mirror
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@limit_mirror
+def team_mirror(request: HttpRequest, token: str) -> HttpResponse:
+    team, mirror = _customers(token)
+    if team.is_closed:
+        status = 409 if request.method == "POST" else 200
+        return render(request, "teams/mirror_closed.html", {"team": team}, status=status)
+    form = MirrorForm(request.POST or None, mirror=mirror)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mirror_respond(
+                team=team,
+                answers=form.answers(),
+                recommend=form.cleaned_data["recommend"],
+                comment=form.cleaned_data["comment"],
+            )
+        except services.TeamClosed:
+            return render(request, "teams/mirror_closed.html", {"team": team}, status=409)
+        return redirect("assessments:team_mirror_thanks", token=token)
+    return render(
+        request,
+        "teams/mirror.html",
+        {"team": team, "mirror": mirror, "form": form, "threshold": selectors.min_customers()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def team_mirror_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    team, _mirror = _customers(token)
+    return render(request, "teams/mirror_thanks.html", {"team": team})

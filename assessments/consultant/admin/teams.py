@@ -63,15 +63,30 @@ class CompletionFilter(admin.SimpleListFilter):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ("organisation", "created_at", "members", "completed", "closed_at")
+    list_display = (
+        "organisation",
+        "created_at",
+        "members",
+        "completed",
+        "closed_at",
+        "customer_responses",  # customer mirror
+    )
     list_filter = (SizeFilter, CompletionFilter)
     search_fields = ("organisation",)
     actions = ("export_aggregates_csv",)
-    fields = ("organisation", "email", "version", "created_at", "closed_at", "team_results")
+    fields = (
+        "organisation",
+        "email",
+        "version",
+        "created_at",
+        "closed_at",
+        "team_results",
+        "customer_mirror",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Team]:
-        return teams.teams_with_counts().select_related("version")
+        return teams.teams_with_mirror_counts().select_related("version")
 
     @admin.display(description=_("colleagues"), ordering="member_count")
     def members(self, team: Team) -> int:
@@ -96,6 +111,18 @@ class TeamAdmin(admin.ModelAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="{exports.teams_filename()}"'
         return response
+
+    # --- Customer mirror (issue 17, item 2): its count, and its aggregates above the threshold;
+    # never a customer's response (no inline, no link, no comment's date).
+    @admin.display(description=_("customer responses"), ordering="mirror_count")
+    def customer_responses(self, team: Team) -> int:
+        return getattr(team, "mirror_count", 0)
+
+    @admin.display(description=_("customers' view"))
+    def customer_mirror(self, team: Team) -> str:
+        return render_to_string(
+            "teams/_admin_mirror.html", {"mirror": teams.mirror_comparison(team)}
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A team is started by its organisation, which alone receives the links.

@@ -116,6 +116,24 @@ def _model_field(cl: ChangeList, name: Any) -> models.Field | None:
     return field
 
 
+def _reader(cl: ChangeList, name: Any) -> tuple[Callable[[Any], Any], Any]:
+    """How admin.utils.lookup_field reads a column that is no model field: the function that
+    gives a row's value, and what carries the column's display options (boolean, empty value)."""
+    if callable(name):
+        return name, name
+    if hasattr(cl.model_admin, name) and name != "__str__":
+        method = getattr(cl.model_admin, name)
+        return method, method
+    # The model's own property or method.
+    attribute = getattr(cl.model, name, None)
+
+    def read(obj: Any) -> Any:
+        value = getattr(obj, name)
+        return value() if callable(value) else value
+
+    return read, attribute.fget if isinstance(attribute, property) else attribute
+
+
 def _columns(cl: ChangeList) -> list[_Column]:
     model_admin = cl.model_admin
     empty = model_admin.get_empty_value_display()
@@ -127,13 +145,13 @@ def _columns(cl: ChangeList) -> list[_Column]:
         if field is not None:
             value = _field_cell(field, empty)
         else:
-            function = name if callable(name) else getattr(model_admin, name)
+            function, described = _reader(cl, name)
             if name == "action_checkbox":
                 css = "action-checkbox"
             value = _function_cell(
                 function,
-                getattr(function, "empty_value_display", empty),
-                boolean=getattr(function, "boolean", False),
+                getattr(described, "empty_value_display", empty),
+                boolean=getattr(described, "boolean", False),
             )
         linked = name in cl.list_display_links
         tag = "th" if linked and first else "td"

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from django import template
 from django.contrib.admin.helpers import InlineAdminForm
+from django.contrib.admin.templatetags.admin_list import result_headers, result_hidden_fields
+from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Max, Min
 from django.utils import formats, timezone
@@ -14,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .. import roles
+from .admin import rows
 
 register = template.Library()
 
@@ -118,3 +121,29 @@ def in_area_order(inline_admin_formset: Iterable[InlineAdminForm]) -> list[Inlin
     script would copy ("add another"): every area already has its box."""
     forms = [form for form in inline_admin_formset if "__prefix__" not in (form.form.prefix or "")]
     return sorted(forms, key=lambda form: getattr(form.form, "area_number", 0))
+
+
+def _rows_context(cl: ChangeList) -> dict:
+    """What Django's result_list gives its template, with the rows from admin/rows.py."""
+    headers = list(result_headers(cl))
+    sorted_by = sum(1 for header in headers if header["sortable"] and header["sorted"])
+    return {
+        "cl": cl,
+        "result_hidden_fields": list(result_hidden_fields(cl)),
+        "result_headers": headers,
+        "num_sorted_fields": sorted_by,
+        "results": list(rows.rows(cl)),
+    }
+
+
+@register.tag(name="cx_result_list")
+def cx_result_list(parser: template.base.Parser, token: template.base.Token) -> InclusionAdminNode:
+    """`{% cx_result_list cl %}`: the list's table as `{% result_list cl %}` renders it (the same
+    template, admin/<app>/<model>/change_list_results.html first), its rows from admin/rows.py."""
+    return InclusionAdminNode(
+        parser,
+        token,
+        func=_rows_context,
+        template_name="change_list_results.html",
+        takes_context=False,
+    )

@@ -3,8 +3,8 @@ assessment with its result, answers, follow-up and comments."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from functools import partial
+from datetime import date, datetime
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from ... import result_format, roles, services
@@ -84,9 +84,31 @@ def _short_datetime(moment: datetime) -> str:
 
 
 def _short_date(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT")
+    return _day_text(timezone.localtime(moment).date(), get_language())
 
 
+# The list's cells repeat a few texts on every row: each is formatted once per language (and per
+# day, level or name), not once per row. Translations and formats do not change while running.
+@lru_cache(maxsize=4096)
+def _day_text(day: date, language: str | None) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+@lru_cache(maxsize=8)
+def _consent_cell(consent: bool, language: str | None) -> str:
+    if not consent:
+        return format_html('<span aria-hidden="true">–</span>{}', _visually_hidden(gettext("No")))
+    return format_html(
+        '<span class="cx-yes" aria-hidden="true">✓</span>{}', _visually_hidden(gettext("Yes"))
+    )
+
+
+@lru_cache(maxsize=8)
+def _checkbox_label(language: str | None) -> str:
+    return gettext("Select this object for an action - {}")
+
+
+@lru_cache(maxsize=512)
 def _level_cell(level: int | None, name: str, *, with_name: bool) -> str:
     if level is None:
         return "–"
@@ -275,7 +297,7 @@ class AssessmentAdmin(AssessmentToolsMixin):
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
             ACTION_CHECKBOX_NAME,
             obj.pk,
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
+            format_html(_checkbox_label(get_language()), str(obj)),
         )
 
     @admin.display(description=_("organisation"), ordering="organisation")
@@ -292,20 +314,14 @@ class AssessmentAdmin(AssessmentToolsMixin):
 
     @admin.display(description=_("consent"), ordering="consent_to_contact")
     def consent(self, assessment: Assessment) -> str:
-        if not assessment.consent_to_contact:
-            return format_html(
-                '<span aria-hidden="true">–</span>{}', _visually_hidden(gettext("No"))
-            )
-        return format_html(
-            '<span class="cx-yes" aria-hidden="true">✓</span>{}', _visually_hidden(gettext("Yes"))
-        )
+        return _consent_cell(assessment.consent_to_contact, get_language())
 
     @admin.display(description=_("next contact"), ordering="next_contact_on")
     def next_contact(self, assessment: Assessment) -> str:
         day = assessment.next_contact_on
         if day is None:
             return "–"
-        shown = formats.date_format(day, "SHORT_DATE_FORMAT")
+        shown = _day_text(day, get_language())
         today = timezone.localdate()
         if day > today:
             return shown

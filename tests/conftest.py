@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from assessments.content import load_questionnaire, read_fixture
 from assessments.models import Assessment
@@ -39,6 +41,16 @@ def questionnaire(db, questionnaire_data):
     """The real questionnaire from fixtures/questionnaire.yaml, published."""
     version, _ = load_questionnaire(questionnaire_data)
     return version
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language. A request leaves its language active in
+    the thread (LocaleMiddleware never resets it), so after a test that asked for /en/ pages,
+    reverse() would otherwise build /en/ addresses for the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

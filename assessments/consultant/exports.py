@@ -272,8 +272,9 @@ def build_team_dataset(teams: QuerySet[Team]) -> tablib.Dataset:
     """One row per team: its counts, and per area the team's mean, level, range and standard
     deviation, only when the team has reached its threshold (below it the figures stay blank,
     as on the owner page); then the customer mirror's count and, at or above its floor, per area
-    the customers' score and the gap. Never a token, never a colleague's answer: the figures are read
-    through teams.selectors.team_figures, the owner page's own reader."""
+    the customers' score and the gap. Never a token, never a colleague's answer, never a
+    customer's response or comment: the figures are read through teams.selectors.team_figures and
+    mirror_comparison, the owner page's own readers."""
     teams = team_selectors.teams_with_counts().filter(pk__in=teams.values("pk"))
     teams = teams.select_related("version").order_by("organisation", "pk")
     version_ids = teams.order_by().values("version_id").distinct()
@@ -345,9 +346,7 @@ def build_team_dataset(teams: QuerySet[Team]) -> tablib.Dataset:
         mirror_rows = {r.area.code: r for r in customers.areas} if customers.shown else {}
         for area in areas:
             mirror_row = mirror_rows.get(area.code)
-            row += (
-                [mirror_row.customers.score, mirror_row.gap] if mirror_row else [None, None]
-            )
+            row += [mirror_row.customers.score, mirror_row.gap] if mirror_row else [None, None]
         dataset.append([_cell(value) for value in row])
     return dataset
 

@@ -271,8 +271,10 @@ def filename(file_format: str, today: date | None = None) -> str:
 def build_team_dataset(teams: QuerySet[Team]) -> tablib.Dataset:
     """One row per team: its counts, and per area the team's mean, level, range and standard
     deviation, only when the team has reached its threshold (below it the figures stay blank,
-    as on the owner page). Never a token, never a colleague's answer: the figures are read
-    through teams.selectors.team_figures, the owner page's own reader."""
+    as on the owner page); then the customer mirror's count and, at or above its floor, per area
+    the customers' score and the gap. Never a token, never a colleague's answer, never a
+    customer's response or comment: the figures are read through teams.selectors.team_figures and
+    mirror_comparison, the owner page's own readers."""
     teams = team_selectors.teams_with_counts().filter(pk__in=teams.values("pk"))
     teams = teams.select_related("version").order_by("organisation", "pk")
     version_ids = teams.order_by().values("version_id").distinct()
@@ -298,6 +300,14 @@ def build_team_dataset(teams: QuerySet[Team]) -> tablib.Dataset:
             _("%(area)s: highest") % {"area": area.code},
             _("%(area)s: standard deviation") % {"area": area.code},
             _("%(area)s: respondents") % {"area": area.code},
+        ]
+    # The customer mirror's aggregates: how many answered, and per area the customers' score and
+    # the gap, blank below the customers' floor (or the team's own threshold, for the gap).
+    headers.append(_("Customer responses"))
+    for area in areas:
+        headers += [
+            _("%(area)s: customers") % {"area": area.code},
+            _("%(area)s: gap (team minus customers)") % {"area": area.code},
         ]
     dataset = tablib.Dataset(headers=headers, title=_("Teams")[:31])
     for team in teams:
@@ -329,6 +339,14 @@ def build_team_dataset(teams: QuerySet[Team]) -> tablib.Dataset:
                 if spread
                 else [None] * 6
             )
+        # Read through the owner page's reader, which holds nothing but the count below the
+        # floor; never a comment, never one customer's response.
+        customers = team_selectors.mirror_comparison(team, figures=figures)
+        row.append(customers.responses if customers.available else None)
+        mirror_rows = {r.area.code: r for r in customers.areas} if customers.shown else {}
+        for area in areas:
+            mirror_row = mirror_rows.get(area.code)
+            row += [mirror_row.customers.score, mirror_row.gap] if mirror_row else [None, None]
         dataset.append([_cell(value) for value in row])
     return dataset
 

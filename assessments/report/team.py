@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from .. import scoring, selectors
 from ..consultancy import consultancy
-from ..teams import aggregates
+from ..teams import aggregates, mirror
 from ..teams import selectors as teams
 from ..teams.models import Team
 from . import document, pdf
@@ -94,9 +94,60 @@ def range_chart(figures: teams.TeamFigures, level_names: dict[int, str]) -> dict
     }
 
 
+@dataclass(frozen=True)
+class RecommendBar:
+    """One score of the 0–10 "would you recommend" question: how many chose it, as a bar."""
+
+    score: int
+    count: int
+    height: float  # in the chart's units, the tallest bar RECOMMEND_CHART_HEIGHT
+    y: float  # the bar's top: SVG's y runs down
+    group: str  # "detractor", "passive" or "promoter"
+
+    @property
+    def fill(self) -> str:
+        # As a presentation attribute: WeasyPrint does not style an inline SVG's shapes from the
+        # report's stylesheet. The colours of .mirror-key in static/report/report.css.
+        return RECOMMEND_FILLS[self.group]
+
+
+RECOMMEND_FILLS = {"detractor": "#a35200", "passive": "#9aa5b1", "promoter": "#0b6e6e"}
+# The chart's height in its own units (templates/teams/_mirror_pdf.html draws it).
+RECOMMEND_CHART_HEIGHT = 40.0
+
+
+def _recommend_scale(recommend: mirror.Recommend | None) -> list[RecommendBar]:
+    if recommend is None:
+        return []
+    tallest = max(recommend.counts) or 1
+    bars = []
+    for score, count in enumerate(recommend.counts, start=mirror.RECOMMEND_MIN):
+        if score <= mirror.DETRACTOR_MAX:
+            group = "detractor"
+        elif score >= mirror.PROMOTER_MIN:
+            group = "promoter"
+        else:
+            group = "passive"
+        height = round(count * RECOMMEND_CHART_HEIGHT / tallest, 2)
+        bars.append(
+            RecommendBar(
+                score=score,
+                count=count,
+                height=height,
+                y=round(RECOMMEND_CHART_HEIGHT - height, 2),
+                group=group,
+            )
+        )
+    return bars
+
+
 def team_report_context(team: Team, figures: teams.TeamFigures) -> dict[str, Any]:
-    """Everything the team report's template reads. The mirror's figures, once they exist, are
-    added here as `mirror` (templates/teams/_mirror_pdf.html)."""
+    """Everything the team report's template reads, the customers' view (`mirror`,
+    templates/teams/_mirror_pdf.html) included when the team's version has a customer mirror.
+
+    The mirror's figures come from teams.selectors.mirror_comparison, the owner page's reader:
+    below the customers' floor it holds only the count, and the team's side only when the team
+    has reached its own threshold, so the PDF cannot print more than the owner page shows."""
     context: dict[str, Any] = {
         "team": team,
         "figures": figures,
@@ -113,6 +164,10 @@ def team_report_context(team: Team, figures: teams.TeamFigures) -> dict[str, Any
     if figures.shown:
         content = selectors.questionnaire_content(team.version)
         context.update(range_chart(figures, {lv.level: lv.name for lv in content.levels}))
+    customers_view = teams.mirror_comparison(team, figures=figures)
+    if customers_view.available:
+        context["mirror"] = customers_view
+        context["recommend_scale"] = _recommend_scale(customers_view.recommend)
     return context
 
 

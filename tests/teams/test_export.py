@@ -106,3 +106,90 @@ def test_the_export_takes_a_bounded_number_of_queries_per_team(
     # The admin's own (session, user, permissions, the selection) and a few per team.
     with django_assert_max_num_queries(12 + 6 * len(teams)):
         exported(consultant_client, *teams)
+
+
+# ---------------------------------------------------------------- the customer mirror's columns
+def exported_in(client, language: str, *teams: Team) -> list[dict[str, str]]:
+    with translation.override(language):
+        response = client.post(
+            reverse(CHANGELIST),
+            {"action": "export_aggregates_csv", "_selected_action": [t.pk for t in teams]},
+        )
+    assert response.status_code == 200
+    text = response.content.decode("utf-8").removeprefix(exports.UTF8_BOM)
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+MIRROR_COLUMNS = {
+    "fi": ("Asiakkaiden vastauksia", "{code}: asiakkaat", "{code}: ero (tiimi miinus asiakkaat)"),
+    "en": ("Customer responses", "{code}: customers", "{code}: gap (team minus customers)"),
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_the_export_holds_the_mirrors_aggregates_and_blanks_under_the_floor(
+    consultant_client, questionnaire_2026_2, language
+):
+    from .mirror_helpers import REALISTIC_COMMENTS, customer, realistic_customers
+
+    full = realistic_team("Peilattu Oy")
+    realistic_customers(full, 20)
+    few = realistic_team("Vähän asiakkaita Oy")
+    for index in range(4):
+        customer(few, 2, recommend=10, comment=REALISTIC_COMMENTS[index])
+    rows = exported_in(consultant_client, language, full, few)
+    organisation = "Organisaatio" if language == "fi" else "Organisation"
+    rows_by_name = {row[organisation]: row for row in rows}
+    count, customers, gap = MIRROR_COLUMNS[language]
+    comparison = selectors.mirror_comparison(full)
+    assert comparison.shown and comparison.areas
+    row = rows_by_name["Peilattu Oy"]
+    assert row[count] == "20"
+    for area in comparison.areas:
+        code = area.area.code
+        assert float(row[customers.format(code=code)]) == area.customers.score
+        assert float(row[gap.format(code=code)]) == area.gap
+    # Under the floor: the count, and every mirror figure blank.
+    row = rows_by_name["Vähän asiakkaita Oy"]
+    assert row[count] == "4"
+    columns = [c for c in row if c.endswith((customers[8:], gap[8:]))]
+    assert len(columns) == 2 * len(comparison.areas)
+    assert all(row[c] == "" for c in columns)
+
+
+def test_the_export_never_holds_a_customers_comment_or_answer(
+    consultant_client, questionnaire_2026_2
+):
+    from .mirror_helpers import REALISTIC_COMMENTS, realistic_customers
+
+    team = realistic_team()
+    responses = realistic_customers(team, 20)
+    response = consultant_client.post(
+        reverse(CHANGELIST), {"action": "export_aggregates_csv", "_selected_action": [team.pk]}
+    )
+    text = response.content.decode("utf-8")
+    assert all(comment not in text for comment in REALISTIC_COMMENTS)
+    assert team.customer_token not in text
+    # No column per mirror question, and no response's id.
+    header = text.splitlines()[0]
+    mirror = selectors.team_mirror(team)
+    assert mirror is not None and all(code not in header for code in mirror.codes)
+    assert "Recommend" not in header and "Suosit" not in header
+    assert len(responses) == 20
+
+
+def test_the_mirrors_columns_take_two_queries_per_team(
+    consultant_client, questionnaire_2026_2, django_assert_max_num_queries
+):
+    from .mirror_helpers import customer
+
+    teams = []
+    for n in range(3):
+        team = team_of([1, 3, 5], organisation=f"Tiimi {n}")
+        for _ in range(5):
+            customer(team, 3)
+        teams.append(team)
+    exported(consultant_client, *teams)
+    # As above, and per team the customers' responses and the colleagues' mirrored answers.
+    with django_assert_max_num_queries(12 + (6 + 2) * len(teams)):
+        exported(consultant_client, *teams)

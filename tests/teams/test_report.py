@@ -296,3 +296,175 @@ def test_downloads_are_rate_limited_per_team(client, questionnaire, renders, set
     assert len(renders) == 2
     # Another team has its own allowance.
     assert client.get(report_path(other)).status_code == 200
+
+
+# ---------------------------------------------------------------- the customers' view (mirror)
+# On questionnaire 2026.2, the first version with a customer mirror: the realistic team with 20
+# customers, and the same team's report when only FEW customers (under the floor) had answered.
+FEW = 4
+
+
+def gap_text(gap: float, language: str) -> str:
+    return ("+" if gap > 0 else "") + number(gap, language)
+
+
+@pytest.fixture(scope="module")
+def mirrored(django_db_setup, django_db_blocker):
+    from assessments.content import FIXTURES, read_fixture
+
+    from .mirror_helpers import REALISTIC_COMMENTS, customer, realistic_customers
+
+    result: dict = {"fills": {}}
+    lay_out = pdf.lay_out
+
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        pytest.MonkeyPatch.context() as mp,
+    ):
+        load_questionnaire(read_fixture(FIXTURES[-1]))
+        few = realistic_team("Vähän asiakkaita Oy")
+        for index in range(FEW):
+            customer(few, 2, recommend=9, comment=REALISTIC_COMMENTS[index])
+        team = realistic_team(ORGANISATION)
+        realistic_customers(team, 20)
+        for language in ("fi", "en"):
+
+            def recording_lay_out(html, language=language):
+                document = lay_out(html)
+                result["fills"][language] = layout.page_fills(document)
+                return document
+
+            mp.setattr(pdf, "lay_out", recording_lay_out)
+            with translation.override(language):
+                comparison = selectors.mirror_comparison(team)
+            result[language] = (comparison, team_report.render_team_pdf(team, language))
+            mp.setattr(pdf, "lay_out", lay_out)
+            result[("few", language)] = team_report.render_team_pdf(few, language)
+        transaction.set_rollback(True)
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_the_report_holds_the_customers_view_of_the_owner_page(mirrored, language):
+    with translation.override(language):
+        _check_mirror(mirrored, language)
+
+
+def _check_mirror(mirrored, language):
+    from .mirror_helpers import REALISTIC_COMMENTS
+
+    comparison, data = mirrored[language]
+    text = " ".join(page_texts(data))
+    assert comparison.shown and comparison.inside_shown and comparison.responses == 20
+    assert (
+        "20 asiakasta on vastannut." if language == "fi" else "20 customers have answered."
+    ) in text
+    # Per area: the team's score, the customers', the gap (in figures and in words).
+    for row in comparison.areas:
+        assert row.inside is not None and row.customers.score is not None and row.gap is not None
+        figures = f"{number(row.inside, language)} {number(row.customers.score, language)}"
+        assert f"{figures} {gap_text(row.gap, language)}" in text
+    # Blind spots and hidden strengths, each with the recommendations that follow.
+    assert comparison.blind_spots and comparison.hidden_strengths
+    for row in comparison.blind_spots + comparison.hidden_strengths:
+        assert " ".join(row.question.text.split()) in text
+        assert gap_text(row.gap, language) in text
+        for tip in row.recommendations:
+            assert " ".join(tip.split()) in text
+    # The 0–10 answers: the scale and how many chose each score.
+    recommend = comparison.recommend
+    assert recommend is not None
+    scale = " ".join(str(score) for score in range(11))
+    assert f"{scale} {' '.join(str(count) for count in recommend.counts)}" in text
+    net = f"{'+' if recommend.net > 0 else ''}{recommend.net}"
+    assert f"{recommend.promoters} {recommend.promoter_share} %" in text and net in text
+    # Every comment, once.
+    written = {c for index, c in enumerate(REALISTIC_COMMENTS) if index * 3 < 20}
+    assert set(comparison.comments) == written
+    for comment in written:
+        assert text.count(comment) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_the_mirror_pages_are_numbered_and_none_is_nearly_empty(mirrored, language):
+    _comparison, data = mirrored[language]
+    pages = page_texts(data)
+    for index, text in enumerate(pages[1:], start=2):
+        found = re.search(PAGE_LABEL[language], text)
+        assert found and found.groups() == (str(index), str(len(pages)))
+    fills = mirrored["fills"][language]
+    assert len(fills) == len(pages)
+    assert not layout.underfilled(fills[1:]), [(f.number, round(f.fill, 2)) for f in fills]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_under_the_customers_floor_the_report_holds_only_their_count(mirrored, language):
+    from .mirror_helpers import REALISTIC_COMMENTS
+
+    text = " ".join(page_texts(mirrored[("few", language)]))
+    count, waiting, absent = {
+        "fi": (
+            f"{FEW} asiakasta on vastannut.",
+            "vähintään 5 asiakasta",
+            ("Sokeat pisteet", "Piilevät vahvuudet", "Suosittelisi (9–10)", "Vastanneita"),
+        ),
+        "en": (
+            f"{FEW} customers have answered.",
+            "at least 5 customers",
+            ("Blind spots", "Hidden strengths", "Would recommend (9–10)", "Customers who answered"),
+        ),
+    }[language]
+    assert count in text and waiting in text
+    assert all(heading not in text for heading in absent)
+    assert all(comment not in text for comment in REALISTIC_COMMENTS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("customers", [4, 5])
+def test_comments_and_figures_are_printed_only_from_the_floor(questionnaire_2026_2, customers):
+    from django.template.loader import render_to_string
+
+    from .mirror_helpers import customer
+
+    team = team_of([2, 3, 4])
+    for index in range(customers):
+        customer(team, 3, recommend=8, comment=f"Kommentti numero {index}")
+    with translation.override("en"):
+        html = render_to_string(
+            team_report.TEMPLATE,
+            team_report.team_report_context(team, selectors.team_figures(team)),
+        )
+    assert f"{customers} customers have answered." in html
+    shown = customers >= 5
+    assert all((f"Kommentti numero {index}" in html) is shown for index in range(customers))
+    assert ("Customers who answered" in html) is shown
+    assert ("Neutral (7–8)" in html) is shown
+
+
+@pytest.mark.django_db
+def test_a_version_without_a_mirror_prints_no_customers_view(questionnaire):
+    team = team_of([2, 3, 4])
+    context = team_report.team_report_context(team, selectors.team_figures(team))
+    assert "mirror" not in context
+
+
+@pytest.mark.django_db
+def test_the_download_with_the_customers_view_takes_few_queries(
+    client, questionnaire_2026_2, renders, django_assert_max_num_queries
+):
+    from .mirror_helpers import realistic_customers
+
+    team = realistic_team()
+    realistic_customers(team, 20)
+    client.get(report_path(team))  # the questionnaire's content is read once per process
+    # The report's five without a mirror (the team, the colleagues' counts and results, their
+    # answers), and two for the mirror: the customers' responses, and the colleagues' answers to
+    # the questions that the mirror's questions mirror (the team's side of each question).
+    with django_assert_max_num_queries(7):
+        response = client.get(report_path(team))
+    assert response.status_code == 200
+    assert "Inside-out and outside-in" in renders[-1] or "Sisältä ja ulkoa" in renders[-1]

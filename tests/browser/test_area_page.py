@@ -97,7 +97,7 @@ def test_new_area_states_and_the_429_page_are_valid_html(client, questionnaire, 
     from django.test import override_settings
 
     from ..factories import area_post
-    from .test_next_step import vnu_errors
+    from .test_html_validity import vnu_errors
 
     pages = {}
     for language in ("fi", "en"):

@@ -79,6 +79,21 @@ def check_with_vnu(vnu_jar: Path, files: list[Path]) -> list[dict]:
     return json.loads(completed.stdout)["messages"]
 
 
+def vnu_errors(vnu_jar: Path, pages: dict[str, str], folder: Path) -> list[str]:
+    """The Nu Html Checker's errors in `pages` (name → HTML), each with its page's name."""
+    files = {}
+    for number, (name, html) in enumerate(pages.items(), start=1):
+        path = folder / f"page-{number:02}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = name
+    messages = check_with_vnu(vnu_jar, [folder / name for name in files])
+    return [
+        f"{files.get(m.get('url', '').rsplit('/', 1)[-1], '?')}: {m['message']}"
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]
+
+
 def test_every_public_page_is_valid_html(
     client, settings, db, questionnaire_data, vnu_jar, tmp_path
 ):

@@ -18,7 +18,7 @@ from assessments.models import Assessment
 from ..factories import answered_assessment
 from .conftest import ARTIFACTS, DESKTOP, PHONE
 from .helpers import WCAG_21_AA, background_labels, no_horizontal_scroll, t
-from .test_html_validity import check_with_vnu
+from .test_html_validity import vnu_errors
 
 pytestmark = pytest.mark.slow
 
@@ -41,20 +41,6 @@ def axe_22(page: Page, axe_script: Path, what: str) -> list[str]:
         f"{what}: {violation['id']} {violation['help']} "
         + json.dumps([node["target"] for node in violation["nodes"]][:5])
         for violation in result["violations"]
-    ]
-
-
-def vnu_errors(vnu_jar: Path, pages: dict[str, str], folder: Path) -> list[str]:
-    files = {}
-    for number, (name, html) in enumerate(pages.items(), start=1):
-        path = folder / f"page-{number:02}.html"
-        path.write_text(html, encoding="utf-8")
-        files[path.name] = name
-    messages = check_with_vnu(vnu_jar, [folder / name for name in files])
-    return [
-        f"{files.get(m.get('url', '').rsplit('/', 1)[-1], '?')}: {m['message']}"
-        for m in messages
-        if m["type"] in ("error", "non-document-error")
     ]
 
 

@@ -109,7 +109,7 @@ def test_error_pages_are_valid_html(client, questionnaire, vnu_jar, tmp_path):
     from django.test import Client, RequestFactory
     from django.views import defaults
 
-    from .test_next_step import vnu_errors
+    from .test_html_validity import vnu_errors
 
     pages = {}
     for language in ("fi", "en"):

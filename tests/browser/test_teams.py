@@ -13,7 +13,7 @@ from assessments.teams.models import Team, TeamMember
 from ..teams.helpers import member
 from .conftest import ARTIFACTS, DESKTOP, PHONE
 from .helpers import PREFIX, axe_violations, no_horizontal_scroll, t
-from .test_html_validity import check_with_vnu
+from .test_html_validity import vnu_errors
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +83,7 @@ def test_the_team_pages_are_valid_html(full_team, questionnaire, vnu_jar, tmp_pa
     waiting = team_services.team_start(organisation="Odottava Oy")
     closed = team_services.team_start(organisation="Suljettu Oy")
     team_services.team_close(team=closed)
-    files = []
+    pages: dict[str, str] = {}
     for language in ("fi", "en"):
         client = Client()
         prefix = PREFIX[language]
@@ -98,14 +98,8 @@ def test_the_team_pages_are_valid_html(full_team, questionnaire, vnu_jar, tmp_pa
             client.get(f"{prefix}/team/owner/{closed.owner_token}/"),
             client.get(f"{prefix}/team/owner/{full_team.owner_token}/delete/"),
         ]
-        for response in responses:
+        for number, response in enumerate(responses, start=1):
             assert response.status_code in (200, 400)
-            path = tmp_path / f"team-{language}-{len(files)}.html"
-            path.write_text(response.content.decode(), encoding="utf-8")
-            files.append(path)
-    errors = [
-        f"{m.get('url', '?').rsplit('/', 1)[-1]} (line {m.get('lastLine')}): {m['message']}"
-        for m in check_with_vnu(vnu_jar, files)
-        if m["type"] in ("error", "non-document-error")
-    ]
+            pages[f"{language}: page {number}"] = response.content.decode()
+    errors = vnu_errors(vnu_jar, pages, tmp_path)
     assert not errors, "\n".join(errors)

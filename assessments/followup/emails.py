@@ -1,7 +1,6 @@
 """Each email's subject, plain text and HTML, rendered in the language it is written in.
 
-Links are absolute, from SITE_URL: the worker and the daily command have no request to build
-them from."""
+Links are absolute, from SITE_URL (assessments/mailing.py)."""
 
 from __future__ import annotations
 
@@ -9,39 +8,14 @@ from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from .. import mailing
+from ..mailing import absolute
 from ..models import Assessment
 from .models import Reminder, ReminderSubscription, ResultsEmail
-
-
-def absolute(path: str) -> str:
-    if not settings.SITE_URL:
-        raise ImproperlyConfigured("Set SITE_URL (e.g. https://cx.example.com) to send emails.")
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _message(
-    name: str,
-    context: dict[str, object],
-    *,
-    language: str,
-    to: Sequence[str],
-    headers: dict[str, str] | None = None,
-) -> EmailMultiAlternatives:
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"followup/email/{name}_subject.txt", context).split())
-        text = render_to_string(f"followup/email/{name}.txt", context)
-        html = render_to_string(
-            f"followup/email/{name}.html", {**context, "subject": subject, "language": language}
-        )
-    message = EmailMultiAlternatives(subject, text, to=list(to), headers=headers or {})
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def results_link(request: ResultsEmail) -> EmailMultiAlternatives:
@@ -49,7 +23,8 @@ def results_link(request: ResultsEmail) -> EmailMultiAlternatives:
     with translation.override(request.language):
         link = absolute(reverse("assessments:results", args=[assessment.token]))
         delete_link = absolute(reverse("assessments:delete_data", args=[assessment.token]))
-    return _message(
+    return mailing.message(
+        "followup",
         "results_link",
         {"link": link, "delete_link": delete_link, "organisation": assessment.organisation},
         language=request.language,
@@ -77,7 +52,7 @@ def new_leads(assessments: Sequence[Assessment], *, to: Sequence[str]) -> EmailM
     language = settings.CONSULTANT_EMAIL_LANGUAGE
     with translation.override(language):
         leads = [_lead(assessment) for assessment in assessments]
-    return _message("new_leads", {"leads": leads}, language=language, to=to)
+    return mailing.message("followup", "new_leads", {"leads": leads}, language=language, to=to)
 
 
 def reminder(subscription: ReminderSubscription, which: Reminder) -> EmailMultiAlternatives:
@@ -91,7 +66,8 @@ def reminder(subscription: ReminderSubscription, which: Reminder) -> EmailMultiA
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    return _message(
+    return mailing.message(
+        "followup",
         "reminder",
         {
             "start": start + "?" + urlencode({"utm_source": "reminder", "utm_medium": "email"}),

@@ -76,10 +76,21 @@ browser-tools:
 	@[ -n "$(NPM)" ] || echo "NOTE: no Node.js/npm: the axe-core and HTML validity tests will be skipped (apt-get install nodejs npm)."
 	@command -v java >/dev/null || echo "NOTE: no Java: the HTML validity test will be skipped (apt-get install default-jre-headless)."
 
+# Outside CI, `make test` leaves out the tests marked slow (whole flows in the browser, PDF page
+# flows, load simulations; pytest reports them as deselected) so that it stays under 15 minutes
+# on a 2-core machine. CI (CI=true), `make test-all` and `make pytest SLOW=1` run every test.
+RUN_SLOW := $(or $(SLOW),$(filter true 1,$(CI)))
+PYTEST_SELECTION := $(if $(RUN_SLOW),,-m "not slow")
+
 pytest: $(VENV)/.installed-dev $(if $(NPM),node_modules/.installed) browser-tools
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@[ -n "$(RUN_SLOW)" ] || echo "NOTE: the tests marked slow are left out here; CI runs them, and so does make test-all."
+	$(BIN)/pytest $(PYTEST_SELECTION) $(PYTEST_ARGS)
 
 test: lint pytest
+
+.PHONY: test-all
+test-all:
+	$(MAKE) test SLOW=1
 
 # Needs GNU gettext; the compiled catalogues are committed so that `make run` does not.
 messages: $(VENV)/.installed-dev

@@ -22,6 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -41,6 +42,15 @@ def questionnaire(db, questionnaire_data):
     """The real questionnaire from fixtures/questionnaire.yaml, published."""
     version, _ = load_questionnaire(questionnaire_data)
     return version
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Django's PBKDF2 spends about 0.4 s of CPU on each password, on purpose; the suite creates
+    and signs in some hundreds of users, and what it checks is who gets in, not how strong the
+    hash is. Production keeps Django's default hashers."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

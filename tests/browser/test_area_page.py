@@ -17,7 +17,14 @@ from .test_next_step import PHONE, axe_22
 
 pytestmark = pytest.mark.slow
 
-FOCUS_AND_BAR = """() => {
+# Read once the page stops scrolling: Bootstrap's smooth scrolling moves the focused element
+# into place over several frames, and a loaded machine would otherwise catch it halfway.
+FOCUS_AND_BAR = """async () => {
+  let last = null;
+  while (last !== window.scrollY) {
+    last = window.scrollY;
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  }
   const el = document.activeElement;
   const bar = document.querySelector('.progress-sticky').getBoundingClientRect();
   const box = el.getBoundingClientRect();

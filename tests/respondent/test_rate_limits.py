@@ -65,6 +65,7 @@ def complete_like_a_person(client: Client, version, statuses: Counter) -> Assess
     return Assessment.objects.get(token=token)
 
 
+@pytest.mark.slow
 def test_twenty_colleagues_behind_one_address_finish_within_the_hour(questionnaire, one_window):
     statuses: Counter = Counter()
     finished = [

@@ -209,3 +209,37 @@ def test_the_level_names_are_those_of_2026_1(data) -> None:
     assert [level["name"] for level in data["levels"]] == [
         level["name"] for level in earlier["levels"]
     ]
+
+
+def docs_content() -> str:
+    return (Path(settings.BASE_DIR) / "docs" / "content.md").read_text(encoding="utf-8")
+
+
+def test_the_documented_word_counts_are_the_measured_ones() -> None:
+    """docs/content.md's "before and after" figures are those of the fixtures themselves."""
+    earlier, current = (read_fixture(path) for path in (FIXTURES[0], FIXTURES[-1]))
+    figures = {
+        f"{earlier['version']} had {questionnaire_words(earlier, 'fi'):,}",
+        f"{current['version']} has {questionnaire_words(current, 'fi'):,}",
+        f"{questionnaire_words(earlier, 'en'):,} → {questionnaire_words(current, 'en'):,}",
+    }
+    text = " ".join(docs_content().split())
+    assert all(figure in text for figure in figures), figures
+
+
+def test_the_change_list_accounts_for_every_question_of_both_versions(data) -> None:
+    """docs/content.md, "Changes from 2026.1": each 2026.1 question once, each 2026.2 one at least
+    once, and the new ones marked new."""
+    section = docs_content().split("### Changes from 2026.1")[1].split("\n### ")[0]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("| ") and not line.startswith("| 2026.1")
+    ]
+    old_codes = [row[0].split()[0] for row in rows if row[0] != "—"]
+    earlier = read_fixture(FIXTURES[0])
+    assert sorted(old_codes) == sorted(q["code"] for q in questions(earlier))
+    new_codes = {code for row in rows for code in re.findall(r"\b[A-Z]{2}\d\d\b", row[2])}
+    assert new_codes == {q["code"] for q in questions(data)}
+    for row in rows:
+        assert (row[0] == "—") == row[1].startswith("new"), row

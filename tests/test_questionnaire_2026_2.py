@@ -121,10 +121,13 @@ def test_a_2026_1_results_page_and_report_are_unchanged_by_2026_2(old_assessment
 
 
 @pytest.mark.slow
-def test_a_2026_1_pdf_reads_the_same_after_2026_2(old_assessment) -> None:
-    before = pdf_text(old_assessment, "fi")
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_a_2026_1_pdf_reads_the_same_after_2026_2(old_assessment, language) -> None:
+    before = pdf_text(old_assessment, language)
     call_command("load_questionnaire", stdout=StringIO())
-    assert pdf_text(Assessment.objects.get(pk=old_assessment.pk), "fi") == before
+    after = pdf_text(Assessment.objects.get(pk=old_assessment.pk), language)
+    assert len(after) == len(before)
+    assert after == before
 
 
 @pytest.mark.parametrize("language", ["fi", "en"])
@@ -136,5 +139,12 @@ def test_a_2026_2_report_has_the_glossary_as_an_appendix(old_assessment, languag
     appendix = {"fi": "Testissä käytetyt termit", "en": "Terms used in the test"}[language]
     term = {"fi": "kriittinen kohtaaminen", "en": "critical encounter"}[language]
     assert appendix in html and f"<dt>{term}</dt>" in html
+    # The method chapter describes 2026.2: equal weights and "not applicable" (docs/scoring.md).
+    method = {
+        "fi": ("jokainen kysymys painaa yhtä paljon", "”En osaa sanoa” ja ”Ei koske meitä”"),
+        "en": ("every question weighs the same", "and a “Not applicable to us” option"),
+    }[language]
+    assert all(text in html for text in method)
+    assert "1–3" not in html and "1 to 3" not in html
     page = results_page(Client(), assessment, language)
     assert appendix in page and f"<dfn>{term}</dfn>" in page

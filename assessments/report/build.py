@@ -88,6 +88,10 @@ class Report:
     priorities: list[FindingView]
     # The version's glossary in the active language, sorted by term; empty before 2026.2.
     glossary: list[Term] = field(default_factory=list)
+    # Whether the version offers "Not applicable to us" (2026.2 on), and whether all its questions
+    # weigh the same (docs/scoring.md): the method chapter describes the version it scored.
+    offers_not_applicable: bool = False
+    equal_weights: bool = False
 
     @property
     def not_applicable(self) -> int:
@@ -234,4 +238,6 @@ def build_report(assessment: Assessment) -> Report:
         strengths=strengths,
         priorities=priorities,
         glossary=terms(version.glossary, get_language() or "fi"),
+        offers_not_applicable=version.offers_not_applicable,
+        equal_weights=len({question.weight for question in questions.values()}) == 1,
     )

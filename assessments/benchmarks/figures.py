@@ -67,27 +67,30 @@ def histogram(scores: Sequence[float]) -> list[int]:
     return counts
 
 
-def percentile_rank(counts: Sequence[int], score: float) -> float:
-    """The mid-rank of `score` in the histogram, 0…1: (below + half of the level ones) / all."""
+def percentile_rank(counts: Sequence[int], score: float) -> Fraction:
+    """The mid-rank of `score` in the histogram, 0…1: (below + half of the level ones) / all.
+
+    Exact (a fraction, not a float): a rank of exactly 57.5 % must round up to 60, and a band
+    edge of exactly 25 % must fall in the upper band, which floating point does not promise."""
     total = sum(counts)
     if total == 0:
         raise ValueError("the rank in an empty group")
     index = score_bin(score)
     below = sum(counts[:index])
-    return (below + counts[index] / 2) / total
+    return Fraction(2 * below + counts[index], 2 * total)
 
 
-def quartile_band(rank: float) -> int:
+def quartile_band(rank: Fraction | float) -> int:
     """The quarter a percentile rank falls in: 1 the bottom quarter … 4 the top quarter."""
     if not 0 <= rank <= 1:
         raise ValueError(f"a rank is in [0, 1], got {rank!r}")
-    return min(TOP_BAND, 1 + math.floor(rank * len(BANDS)))
+    return min(TOP_BAND, 1 + math.floor(Fraction(rank) * len(BANDS)))
 
 
-def rounded_percent(rank: float, step: int = PERCENT_STEP) -> int:
+def rounded_percent(rank: Fraction | float, step: int = PERCENT_STEP) -> int:
     """The rank as a percentage rounded to the nearest `step` (halves up), kept between `step`
     and 100 − `step`: "higher than about 100 %" would claim more than a sample can tell."""
-    rounded = int(math.floor(rank * 100 / step + 0.5)) * step
+    rounded = math.floor(Fraction(rank) * 100 / step + Fraction(1, 2)) * step
     return min(max(rounded, step), 100 - step)
 
 

@@ -20,9 +20,11 @@ assessment.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import accumulate
 from typing import Any
 
 SCORE_STEPS_PER_POINT = 10  # one decimal
@@ -94,14 +96,13 @@ def rounded_percent(rank: Fraction | float, step: int = PERCENT_STEP) -> int:
     return min(max(rounded, step), 100 - step)
 
 
-def _order_statistic(counts: Sequence[int], position: int) -> float:
-    """The score at 0-based `position` in the sorted scores."""
-    seen = 0
-    for index, count in enumerate(counts):
-        seen += count
-        if position < seen:
-            return bin_score(index)
-    raise ValueError("position past the end of the histogram")
+def _order_statistic(cumulative: Sequence[int], position: int) -> float:
+    """The score at 0-based `position` in the sorted scores, from the histogram's running
+    totals: the first bin whose running total passes the position (a binary search, as a
+    results page computes five of these for each of its rows)."""
+    if not 0 <= position < cumulative[-1]:
+        raise ValueError("position past the end of the histogram")
+    return bin_score(bisect_right(cumulative, position))
 
 
 @dataclass(frozen=True)
@@ -114,17 +115,18 @@ class Quartiles:
 
 
 def quartiles(counts: Sequence[int]) -> Quartiles:
-    total = sum(counts)
+    cumulative = list(accumulate(counts))
+    total = cumulative[-1] if cumulative else 0
     if total == 0:
         raise ValueError("the quartiles of an empty group")
 
     def at(fraction: float) -> float:
         position = (total - 1) * fraction
         low = math.floor(position)
-        value = _order_statistic(counts, low)
+        value = _order_statistic(cumulative, low)
         if position == low:
             return value
-        following = _order_statistic(counts, low + 1)
+        following = _order_statistic(cumulative, low + 1)
         return value + (position - low) * (following - value)
 
     return Quartiles(

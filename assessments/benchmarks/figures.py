@@ -72,8 +72,8 @@ def histogram(scores: Sequence[float]) -> list[int]:
 def percentile_rank(counts: Sequence[int], score: float) -> Fraction:
     """The mid-rank of `score` in the histogram, 0…1: (below + half of the level ones) / all.
 
-    Exact (a fraction, not a float): a rank of exactly 57.5 % must round up to 60, and a band
-    edge of exactly 25 % must fall in the upper band, which floating point does not promise."""
+    Exact (a fraction, not a float): a rank of exactly 57.5 % must round up to 60, which in
+    floating point (0.575 · 100 / 5 + 0.5 = 3.999…) it did not."""
     total = sum(counts)
     if total == 0:
         raise ValueError("the rank in an empty group")

@@ -113,6 +113,13 @@ loadtest-sqlite: $(VENV)/.installed-dev
 bench-admin: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_admin.py
 
+# The results page with its peer comparison at 10,000 and 100,000 seed_demo assessments in
+# PostgreSQL (its own databases, BENCH_DB, default i15bench): median and 100k / 10k against the
+# targets (50 ms, 1.5). See bench/bench_benchmarks.py and docs/benchmarks.md.
+.PHONY: bench-benchmarks
+bench-benchmarks: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_benchmarks.py $(BENCH_ARGS)
+
 # The PDF report: full render vs a one-line WeasyPrint document, and a cached download through
 # the view, on its own temporary SQLite data. See bench/bench_pdf.py (--profile to profile).
 bench-pdf: $(VENV)/.installed-dev

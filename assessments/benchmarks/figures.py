@@ -20,9 +20,11 @@ assessment.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import accumulate
 from typing import Any
 
 SCORE_STEPS_PER_POINT = 10  # one decimal
@@ -67,38 +69,40 @@ def histogram(scores: Sequence[float]) -> list[int]:
     return counts
 
 
-def percentile_rank(counts: Sequence[int], score: float) -> float:
-    """The mid-rank of `score` in the histogram, 0…1: (below + half of the level ones) / all."""
+def percentile_rank(counts: Sequence[int], score: float) -> Fraction:
+    """The mid-rank of `score` in the histogram, 0…1: (below + half of the level ones) / all.
+
+    Exact (a fraction, not a float): a rank of exactly 57.5 % must round up to 60, which in
+    floating point (0.575 · 100 / 5 + 0.5 = 3.999…) it did not."""
     total = sum(counts)
     if total == 0:
         raise ValueError("the rank in an empty group")
     index = score_bin(score)
     below = sum(counts[:index])
-    return (below + counts[index] / 2) / total
+    return Fraction(2 * below + counts[index], 2 * total)
 
 
-def quartile_band(rank: float) -> int:
+def quartile_band(rank: Fraction | float) -> int:
     """The quarter a percentile rank falls in: 1 the bottom quarter … 4 the top quarter."""
     if not 0 <= rank <= 1:
         raise ValueError(f"a rank is in [0, 1], got {rank!r}")
-    return min(TOP_BAND, 1 + math.floor(rank * len(BANDS)))
+    return min(TOP_BAND, 1 + math.floor(Fraction(rank) * len(BANDS)))
 
 
-def rounded_percent(rank: float, step: int = PERCENT_STEP) -> int:
+def rounded_percent(rank: Fraction | float, step: int = PERCENT_STEP) -> int:
     """The rank as a percentage rounded to the nearest `step` (halves up), kept between `step`
     and 100 − `step`: "higher than about 100 %" would claim more than a sample can tell."""
-    rounded = int(math.floor(rank * 100 / step + 0.5)) * step
+    rounded = math.floor(Fraction(rank) * 100 / step + Fraction(1, 2)) * step
     return min(max(rounded, step), 100 - step)
 
 
-def _order_statistic(counts: Sequence[int], position: int) -> float:
-    """The score at 0-based `position` in the sorted scores."""
-    seen = 0
-    for index, count in enumerate(counts):
-        seen += count
-        if position < seen:
-            return bin_score(index)
-    raise ValueError("position past the end of the histogram")
+def _order_statistic(cumulative: Sequence[int], position: int) -> float:
+    """The score at 0-based `position` in the sorted scores, from the histogram's running
+    totals: the first bin whose running total passes the position (a binary search, as a
+    results page computes five of these for each of its rows)."""
+    if not 0 <= position < cumulative[-1]:
+        raise ValueError("position past the end of the histogram")
+    return bin_score(bisect_right(cumulative, position))
 
 
 @dataclass(frozen=True)
@@ -111,17 +115,18 @@ class Quartiles:
 
 
 def quartiles(counts: Sequence[int]) -> Quartiles:
-    total = sum(counts)
+    cumulative = list(accumulate(counts))
+    total = cumulative[-1] if cumulative else 0
     if total == 0:
         raise ValueError("the quartiles of an empty group")
 
     def at(fraction: float) -> float:
         position = (total - 1) * fraction
         low = math.floor(position)
-        value = _order_statistic(counts, low)
+        value = _order_statistic(cumulative, low)
         if position == low:
             return value
-        following = _order_statistic(counts, low + 1)
+        following = _order_statistic(cumulative, low + 1)
         return value + (position - low) * (following - value)
 
     return Quartiles(

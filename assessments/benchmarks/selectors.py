@@ -30,6 +30,7 @@ from .models import OVERALL, Distribution, Group
 
 THRESHOLD_FLOOR = 10
 MARK_WIDTH = 1.2  # the respondent's mark in a chart, in score points
+MEDIAN_WIDTH = 0.5  # the group's median line in a chart, in score points
 # The history of a series is drawn from this many results on; two are the change itself.
 HISTORY_MIN_RESULTS = 3
 HISTORY_HEIGHT = 40
@@ -84,6 +85,12 @@ class AreaComparison:
     @property
     def box_width(self) -> float:
         return self.quartiles.upper - self.quartiles.lower if self.quartiles else 0.0
+
+    @property
+    def median_x(self) -> float:
+        """The group's median line in the chart, centred on the median, kept inside it."""
+        median = self.quartiles.median if self.quartiles else 0.0
+        return min(max(median - MEDIAN_WIDTH / 2, 0.0), figures.MAX_SCORE - MEDIAN_WIDTH)
 
     @property
     def mark_x(self) -> float:

@@ -10,11 +10,13 @@ from assessments.benchmarks.selectors import distribution_cache_key
 
 
 def set_group(version, group, segment, size, *, seed=0, low=20.0, high=90.0):
-    """Make the group exactly `size` organisations in every area and overall."""
+    """Make the group exactly `size` organisations in every area and overall; the scores written,
+    per area code (OVERALL for the overall score)."""
     rng = random.Random(seed)
+    written = {}
     codes = [area.code for area in version.areas.all()] + [OVERALL]
     for code in codes:
-        scores = [round(rng.uniform(low, high), 1) for _ in range(size)]
+        scores = written[code] = [round(rng.uniform(low, high), 1) for _ in range(size)]
         Distribution.objects.update_or_create(
             version=version,
             group=group,
@@ -24,3 +26,4 @@ def set_group(version, group, segment, size, *, seed=0, low=20.0, high=90.0):
         )
     # Written behind the services' back: the pages must not read a cached copy from before.
     cache.delete(distribution_cache_key(version.pk, group, segment))
+    return written

@@ -2,6 +2,7 @@
 
 import math
 import statistics as pystatistics
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -15,33 +16,61 @@ score_lists = st.lists(scores, min_size=1, max_size=300)
 
 
 def brute_rank(values, score):
+    """The mid-rank by counting, exactly: (below + half of the level ones) / all."""
     below = sum(1 for value in values if value < score)
     level = sum(1 for value in values if value == score)
-    return (below + level / 2) / len(values)
+    return Fraction(2 * below + level, 2 * len(values))
 
 
 def brute_band(values, score):
-    """The quarter by counting: how many quarters of the group lie at or below the mid-rank."""
+    """The quarter by counting: the band whose quarter of the group the mid-rank falls in."""
     rank = brute_rank(values, score)
-    for band, upper in ((1, 0.25), (2, 0.5), (3, 0.75)):
+    for band, upper in ((1, Fraction(1, 4)), (2, Fraction(1, 2)), (3, Fraction(3, 4))):
         if rank < upper:
             return band
     return 4
 
 
+def brute_percent(values, score):
+    """The rank in whole percent to the nearest five, halves up, by trying every multiple of
+    five: the nearest one, the larger of two equally near ones, kept within 5…95."""
+    exact = 100 * brute_rank(values, score)
+    nearest = min(range(0, 101, 5), key=lambda multiple: (abs(exact - multiple), -multiple))
+    return min(max(nearest, 5), 95)
+
+
 @given(score_lists, st.data())
-@settings(max_examples=200)
+@settings(max_examples=300)
 def test_rank_band_and_percent_equal_a_brute_force_count(values, data):
     score = data.draw(st.sampled_from(values))
     counts = figures.histogram(values)
     rank = figures.percentile_rank(counts, score)
-    assert rank == pytest.approx(brute_rank(values, score))
+    assert rank == brute_rank(values, score)
     assert figures.quartile_band(rank) == brute_band(values, score)
-    exact = 100 * brute_rank(values, score)
-    percent = figures.rounded_percent(rank)
-    assert percent % 5 == 0
-    assert 5 <= percent <= 95
-    assert abs(percent - min(max(exact, 5), 95)) <= 2.5 + 1e-9
+    assert figures.rounded_percent(rank) == brute_percent(values, score)
+
+
+@pytest.mark.parametrize(
+    ("below", "level", "band", "percent"),
+    [
+        # Of 40, the respondent among the `level` who scored the same. Exactly on an edge:
+        # 57.5 % rounds up to 60 (in floating point 0.575 · 100 / 5 + 0.5 is 3.999…, which
+        # floors to 55); a rank of exactly 25 % or 75 % is already in the quarter above.
+        (22, 2, 3, 60),
+        (4, 2, 1, 15),
+        (9, 2, 2, 25),
+        (29, 2, 4, 75),
+        (19, 2, 3, 50),
+        (0, 1, 1, 5),
+        (39, 1, 4, 95),
+    ],
+)
+def test_rank_band_and_percent_at_exact_edges(below, level, band, percent):
+    values = [10.0] * below + [50.0] * level + [90.0] * (40 - below - level)
+    rank = figures.percentile_rank(figures.histogram(values), 50.0)
+    assert rank == brute_rank(values, 50.0)
+    assert figures.quartile_band(rank) == band == brute_band(values, 50.0)
+    assert figures.rounded_percent(rank) == percent == brute_percent(values, 50.0)
 
 
 @given(score_lists)

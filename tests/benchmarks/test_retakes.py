@@ -128,6 +128,42 @@ def test_a_forged_or_foreign_link_is_a_404(first, questionnaire, kind):
     assert Assessment.objects.count() == (1 if kind == "forged" else 2)
 
 
+@pytest.mark.parametrize("token", ["x", "A" * 200, "%2e%2e", "0"])
+def test_a_malformed_retake_link_is_a_404(first, token):
+    assert Client().post(f"/results/{token}/retake/").status_code == 404
+    assert Assessment.objects.count() == 1
+
+
+def test_an_erased_results_retake_link_is_a_404(first):
+    token = first.token
+    first.client.post(reverse("assessments:delete_data", args=[token]))
+    assert Client().post(reverse("assessments:retake", args=[token])).status_code == 404
+    assert not Assessment.objects.exists()
+
+
+def test_another_organisations_series_never_shows(first, questionnaire):
+    """Two organisations, each with its own series: neither page shows the other's results."""
+    again = retake(first.client, first.token)
+    take_test(first.client, again.token, lambda q: 5, questionnaire)
+    other = Client()
+    started = other.post(reverse("assessments:start"))
+    other_token = re.search(r"/a/([^/]+)/", started["Location"]).group(1)
+    take_test(other, other_token, lambda q: 4, questionnaire)
+    other_result = Assessment.objects.get(token=other_token)
+    html = results_html(other, other_result)
+    assert "Change since your previous result" not in html
+    assert selectors.series_results(other_result) == [other_result]
+    # The first organisation's series holds its own two results only.
+    mine = selectors.series_results(Assessment.objects.get(pk=again.pk))
+    assert [item.pk for item in mine] == [first.assessment.pk, again.pk]
+    # Retaking the other's result starts a series of its own.
+    theirs = retake(other, other_token)
+    assert (
+        SeriesMember.objects.get(assessment=theirs).series
+        != SeriesMember.objects.get(assessment=again).series
+    )
+
+
 def test_a_retake_is_only_a_post(first):
     response = first.client.get(reverse("assessments:retake", args=[first.token]))
     assert response.status_code == 405

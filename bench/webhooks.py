@@ -8,9 +8,9 @@ postgres://postgres@127.0.0.1:5432/i16), migrated and loaded; an endpoint on a t
 receiver (this script, on --port, a free one by default) that checks every signature and records
 each webhook-id with its arrival time; one `manage.py db_worker` (as `make run` and compose start
 it; --workers N starts N side by side, sharing the queue), which also renders each test's PDF
-ahead, as in production. The tests are completed through the services,
-as the background page does. With --kill-at K the worker is killed (SIGKILL) while it sends the
-K-th webhook (the receiver kills it before answering) and is started again: that message must
+ahead, as in production. The tests are completed through the services, as the background page
+does. With --kill-at K the (first) worker is killed (SIGKILL) while the K-th webhook is being
+sent (the receiver has it killed before answering) and is started again: that message must
 arrive, acknowledged, exactly once (after the killed worker's lease has passed), and nothing may
 be lost or acknowledged twice.
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -185,6 +186,7 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             worker.kill()
     server.shutdown()
+    shutil.rmtree(workdir, ignore_errors=True)
 
     latencies = sorted(
         times[0] - completed_at[message_id] for message_id, times in arrivals.items()

@@ -136,7 +136,9 @@ def test_the_daily_digest_gathers_the_days_leads_in_one_email(
 
     followup_services.followup_send(now=timezone.now() + timedelta(days=1))
     assert len(mail.outbox) == 2
-    assert mail.outbox[1].subject == {"fi": "Uusi liidi: Acme Oy", "en": "New lead: Acme Oy"}[language]
+    assert (
+        mail.outbox[1].subject == {"fi": "Uusi liidi: Acme Oy", "en": "New lead: Acme Oy"}[language]
+    )
 
 
 def test_a_lead_that_is_erased_before_its_email_sends_nothing(

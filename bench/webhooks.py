@@ -1,14 +1,16 @@
 """Webhook delivery under load: N completed tests, one worker, a receiver on 127.0.0.1.
 
-    .venv/bin/python bench/webhooks.py [--tests 1000] [--kill-at 500] [--database-url URL]
+    .venv/bin/python bench/webhooks.py [--tests 1000] [--kill-at 500] [--workers 1]
+                                       [--port 0] [--database-url URL]
 
 A fresh database (a temporary SQLite file unless --database-url names another, e.g.
 postgres://postgres@127.0.0.1:5432/i16), migrated and loaded; an endpoint on a tiny local HTTP
-receiver (this script, port 8260) that checks every signature and records each webhook-id with
-its arrival time; one `manage.py db_worker` (as `make run` and compose start it), which also
-renders each test's PDF ahead, as in production. The tests are completed through the services,
-as the background page does. With --kill-at K the worker is killed (SIGKILL) while it sends the
-K-th webhook (the receiver kills it before answering) and is started again: that message must
+receiver (this script, on --port, a free one by default) that checks every signature and records
+each webhook-id with its arrival time; one `manage.py db_worker` (as `make run` and compose start
+it; --workers N starts N side by side, sharing the queue), which also renders each test's PDF
+ahead, as in production. The tests are completed through the services, as the background page
+does. With --kill-at K the (first) worker is killed (SIGKILL) while the K-th webhook is being
+sent (the receiver has it killed before answering) and is started again: that message must
 arrive, acknowledged, exactly once (after the killed worker's lease has passed), and nothing may
 be lost or acknowledged twice.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -34,7 +37,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = 8260
 TARGET_P95_SECONDS = 60
 
 
@@ -42,6 +44,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tests", type=int, default=1000)
     parser.add_argument("--kill-at", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=1, help="db_worker processes side by side")
+    parser.add_argument("--port", type=int, default=0, help="the receiver's port (0: a free one)")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--patience", type=float, default=600, help="seconds to wait at the end")
     args = parser.parse_args()
@@ -85,10 +89,6 @@ def main() -> int:
     completed_at: dict[str, float] = {}
     bad_signatures = 0
     lock = threading.Lock()
-    endpoint = WebhookEndpoint.objects.create(
-        name="bench", url=f"http://127.0.0.1:{PORT}/hook", events=[EventType.ASSESSMENT_COMPLETED]
-    )
-
     requests_seen = 0
     kill_requested = threading.Event()
     killed = threading.Event()
@@ -128,7 +128,12 @@ def main() -> int:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", PORT), Receiver)
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Receiver)
+    endpoint = WebhookEndpoint.objects.create(
+        name="bench",
+        url=f"http://127.0.0.1:{server.server_port}/hook",
+        events=[EventType.ASSESSMENT_COMPLETED],
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
     def worker_start() -> subprocess.Popen[bytes]:
@@ -140,14 +145,15 @@ def main() -> int:
             stderr=subprocess.DEVNULL,
         )
 
-    worker = worker_start()
+    workers = [worker_start() for _ in range(args.workers)]
 
     def killer() -> None:
-        nonlocal worker
         kill_requested.wait()
-        worker.send_signal(signal.SIGKILL)
-        worker.wait()
-        worker = worker_start()
+        # The first worker: with several, the killed one may not be the sender (then nothing
+        # is lost either way, and the receiver's unanswered request is simply sent again).
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait()
+        workers[0] = worker_start()
         killed.set()
 
     threading.Thread(target=killer, daemon=True).start()
@@ -172,12 +178,15 @@ def main() -> int:
     while time.time() < deadline and len(arrivals) < args.tests:
         time.sleep(0.5)
     time.sleep(3)  # anything sent twice would arrive now
-    worker.send_signal(signal.SIGTERM)
-    try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
     server.shutdown()
+    shutil.rmtree(workdir, ignore_errors=True)
 
     latencies = sorted(
         times[0] - completed_at[message_id] for message_id, times in arrivals.items()
@@ -187,7 +196,8 @@ def main() -> int:
     p95 = statistics.quantiles(latencies, n=100)[94] if len(latencies) >= 2 else float("nan")
     print(
         f"{args.tests} tests completed in {completing:.0f} s "
-        f"({connection.vendor}, one worker{', killed once' if args.kill_at else ''})\n"
+        f"({connection.vendor}, {args.workers} worker{'s' if args.workers > 1 else ''}"
+        f"{', killed once' if args.kill_at else ''})\n"
         f"completion to delivery: p50 {statistics.median(latencies):.1f} s, p95 {p95:.1f} s, "
         f"max {latencies[-1]:.1f} s\n"
         f"lost {lost}, duplicated {duplicated}, bad signatures {bad_signatures}"

@@ -188,3 +188,33 @@ def test_the_image_leaves_out_local_state_and_secrets():
     dockerfile = (BASE_DIR / "Dockerfile").read_text(encoding="utf-8")
     assert "\nUSER app\n" in dockerfile
     assert "COPY --chown" not in dockerfile, "the app's user must not own (and so change) its code"
+
+
+def test_compose_runs_the_task_worker_and_the_hourly_round_beside_the_app():
+    services = _compose()["services"]
+    web, worker, followup = services["web"], services["worker"], services["followup"]
+    # The same image and settings as the app, so that it runs the same code on the same queue.
+    assert worker["build"] == web["build"] == followup["build"]
+    assert worker["environment"] == web["environment"]
+    assert worker["command"] == ["python", "manage.py", "db_worker"]
+    assert worker["restart"] == "unless-stopped"
+    assert "worker" not in {name for name, service in services.items() if service.get("ports")}
+    assert followup["environment"] == web["environment"]
+    assert "manage.py followup_send" in " ".join(followup["command"])
+
+
+def test_make_run_starts_the_worker_beside_the_server():
+    """One command: the worker in the background, stopped with the server (the trap)."""
+    result = subprocess.run(
+        ["make", "--dry-run", "run", "PORT=8399"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    recipe = result.stdout
+    worker = recipe.index("manage.py db_worker &")
+    trap = recipe.index("trap 'kill $worker")
+    server = recipe.index("manage.py runserver 127.0.0.1:8399")
+    assert worker < trap < server

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django_tasks import default_task_backend
 
 from assessments import events, services
@@ -92,18 +93,35 @@ def test_without_consent_there_is_no_lead(questionnaire, django_capture_on_commi
     assert not LeadNotice.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("language", "subject", "text"),
+    [
+        (
+            "fi",
+            "2 uutta liidiä CX-kypsyystestistä",
+            "2 organisaatiota teki CX-kypsyystestin ja antoi luvan ottaa yhteyttä",
+        ),
+        (
+            "en",
+            "2 new leads from the CX maturity test",
+            "2 organisations completed the CX maturity test and agreed to be contacted",
+        ),
+    ],
+)
 def test_the_daily_digest_gathers_the_days_leads_in_one_email(
-    questionnaire, settings, django_capture_on_commit_callbacks
+    questionnaire, settings, django_capture_on_commit_callbacks, language, subject, text
 ):
     settings.LEAD_EMAIL_DIGEST = True
-    settings.CONSULTANT_EMAIL_LANGUAGE = "en"
+    settings.CONSULTANT_EMAIL_LANGUAGE = language
     with django_capture_on_commit_callbacks(execute=True):
         _lead(questionnaire)
         _lead(questionnaire, industry="it")
     assert _sends() == []
     call_command("followup_send", stdout=None)
     [email] = mail.outbox
-    assert email.subject == "2 new leads from the CX maturity test"
+    assert email.subject == subject
+    assert text in email.body
+    assert text in email.alternatives[0][0]
     assert email.body.count("anna@acme.fi") == 2
     call_command("followup_send")
     assert len(mail.outbox) == 1
@@ -118,7 +136,9 @@ def test_the_daily_digest_gathers_the_days_leads_in_one_email(
 
     followup_services.followup_send(now=timezone.now() + timedelta(days=1))
     assert len(mail.outbox) == 2
-    assert mail.outbox[1].subject == "New lead: Acme Oy"
+    assert (
+        mail.outbox[1].subject == {"fi": "Uusi liidi: Acme Oy", "en": "New lead: Acme Oy"}[language]
+    )
 
 
 def test_a_lead_that_is_erased_before_its_email_sends_nothing(
@@ -129,3 +149,20 @@ def test_a_lead_that_is_erased_before_its_email_sends_nothing(
     services.assessment_erase(assessment=assessment)
     _run_queued()
     assert mail.outbox == []
+
+
+def test_a_rolled_back_completion_tells_no_consultant(
+    questionnaire, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        assessment = _lead(questionnaire)
+        assert LeadNotice.objects.filter(assessment=assessment).exists()
+        raise RuntimeError("the request failed after completing")
+    assert _sends() == []
+    _run_queued()
+    assert mail.outbox == []
+    assert not LeadNotice.objects.exists()

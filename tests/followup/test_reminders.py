@@ -73,12 +73,31 @@ def test_the_90_day_reminder_in_the_respondents_language(questionnaire, language
     assert services.followup_send(now=now + timedelta(days=92)).reminders == 0
 
 
-def test_the_12_month_reminder_follows_and_then_no_more(questionnaire):
-    _subscribe(questionnaire, "en")
+@pytest.mark.parametrize(
+    ("language", "subject", "text"),
+    [
+        (
+            "fi",
+            "On aika tehdä CX-kypsyystesti uudelleen",
+            "CX-kypsyystestin tekemisestä on kulunut vuosi.",
+        ),
+        (
+            "en",
+            "Time to take the CX maturity test again",
+            "A year has passed since you took the CX maturity test.",
+        ),
+    ],
+)
+def test_the_12_month_reminder_follows_and_then_no_more(questionnaire, language, subject, text):
+    _subscribe(questionnaire, language)
     now = timezone.now()
     services.followup_send(now=now + timedelta(days=91))
     assert services.followup_send(now=now + timedelta(days=366)).reminders == 1
-    assert "A year has passed" in mail.outbox[-1].body
+    email = mail.outbox[-1]
+    assert email.subject == subject
+    assert text in email.body
+    assert text in email.alternatives[0][0]
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert services.followup_send(now=now + timedelta(days=800)).reminders == 0
     assert len(mail.outbox) == 2
 

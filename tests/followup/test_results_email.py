@@ -216,3 +216,40 @@ def test_an_anonymised_respondents_addresses_are_forgotten(completed):
     assert Assessment.objects.filter(pk=completed.pk).exists()
     assert not ResultsEmail.objects.exists()
     assert not ReminderSubscription.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_send_is_retried_later_and_shown_failed_in_the_admin(
+    client, completed, settings, superuser_client
+):
+    """For real through the database queue and its worker: the request answers at once, the
+    worker's send fails (the mail server refuses), a retry is queued for later, and the failure
+    with its error is in the admin's task list."""
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.EMAIL_BACKEND = "tests.followup.failing_backend.RefusingBackend"
+    queue = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=queue):
+        response = client.post(
+            _url("en", "results_email", completed.token), {"email": "anna@acme.fi"}
+        )
+        assert response.status_code == 302
+        DBTaskResult.objects.exclude(task_path__endswith="send_results_link").delete()
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        [failed] = DBTaskResult.objects.filter(status="FAILED")
+        [retry] = DBTaskResult.objects.filter(status="READY")
+        assert failed.task_path == retry.task_path == "assessments.followup.tasks.send_results_link"
+        assert retry.args_kwargs["args"] == [ResultsEmail.objects.get().pk, 2]
+        assert retry.run_after > timezone.now()
+        listing = superuser_client.get(
+            reverse("admin:django_tasks_database_dbtaskresult_changelist") + "?status__exact=FAILED"
+        ).content.decode()
+        assert "send_results_link" in listing
+        detail = superuser_client.get(
+            reverse("admin:django_tasks_database_dbtaskresult_change", args=[failed.pk])
+        ).content.decode()
+        assert "ConnectionRefusedError" in detail
+    assert mail.outbox == []

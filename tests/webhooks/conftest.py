@@ -4,6 +4,7 @@ SSRF guard allow it explicitly, as the bench does."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +20,7 @@ class Receiver:
     url: str
     statuses: list[int] = field(default_factory=list)  # answers to give, in turn; then 204
     requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    delay: float = 0.0  # seconds before each answer: a slow endpoint
 
     def next_status(self) -> int:
         return self.statuses.pop(0) if self.statuses else 204
@@ -34,6 +36,7 @@ def receiver(settings) -> Iterator[Receiver]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             box["receiver"].requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            time.sleep(box["receiver"].delay)
             self.send_response(box["receiver"].next_status())
             self.send_header("Content-Length", "0")
             self.end_headers()

@@ -5,6 +5,9 @@ nothing."""
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
 from datetime import timedelta
 from io import StringIO
 
@@ -190,3 +193,109 @@ def test_a_claim_is_not_skipped_while_a_completion_writes_to_the_same_endpoint(
             cursor.execute("ROLLBACK")
     finally:
         other.close()
+
+
+class _SlowServer:
+    """A local endpoint that reads the request, then answers one byte at a time, `gap` seconds
+    apart, for ever (or never answers at all when `gap` is None)."""
+
+    def __init__(self, gap: float | None) -> None:
+        self.gap = gap
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/hook"
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        self.listener.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            if self.gap is None:
+                self.stop.wait()
+                return
+            answer = b"HTTP/1.1 204 No Content\r\nX-Slow: " + b"x" * 10_000
+            for byte in answer:
+                if self.stop.wait(self.gap):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        self.listener.close()
+
+
+@pytest.mark.parametrize("gap", [None, 0.05], ids=["never answers", "answers one byte at a time"])
+def test_a_slow_endpoint_holds_the_worker_no_longer_than_the_timeout(
+    message, endpoint, receiver, monkeypatch, gap
+):
+    """The worker's attempt ends at the time limit however the endpoint stalls (a socket timeout
+    alone would never fire for a server that sends a byte every 50 ms), and is retried."""
+    slow = _SlowServer(gap)
+    try:
+        endpoint.url = slow.url
+        endpoint.save()
+        monkeypatch.setattr(tasks, "TIMEOUT_SECONDS", 0.5)
+        started = time.monotonic()
+        assert tasks.deliver(message.pk) == "retry"
+        took = time.monotonic() - started
+    finally:
+        slow.close()
+    assert 0.4 < took < 3, took
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_status_code) == ("pending", 1, None)
+    assert message.last_error
+
+
+def test_the_production_time_limit_is_10_seconds():
+    assert tasks.TIMEOUT_SECONDS == 10
+    # A lease outlasts any attempt: no second worker takes the message while one still sends.
+    assert timedelta(seconds=tasks.TIMEOUT_SECONDS) < tasks.LEASE
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="workers side by side: PostgreSQL only (the tests' in-memory SQLite locks whole "
+    "tables across threads; several workers on several hosts need PostgreSQL anyway)",
+)
+def test_two_workers_at_the_same_moment_send_a_message_once(questionnaire, endpoint, receiver):
+    """Workers in their own threads (each with its own database connection) try the same due
+    message at once, as db_worker processes on two hosts would; the endpoint answers slowly, so
+    that the others try while the first one is still sending. Exactly one sends it (the row lock
+    of the claim, then its lease)."""
+    answered_assessment(questionnaire)
+    message = WebhookMessage.objects.get()
+    receiver.delay = 0.5
+    workers = 4
+    barrier = threading.Barrier(workers)
+    outcomes: list[str] = []
+
+    def work() -> None:
+        try:
+            barrier.wait()
+            outcomes.append(tasks.deliver(message.pk))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["delivered"] + ["not due"] * (workers - 1)
+    assert [headers["webhook-id"] for headers, _ in receiver.requests] == [message.webhook_id]
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("delivered", 1)

@@ -155,3 +155,47 @@ def test_the_admin_saves_a_public_https_address(superuser_client, monkeypatch):
     )
     assert response.status_code == 302
     assert WebhookEndpoint.objects.get().events == ["assessment.completed", "data.deleted"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "resolves_to", "refused"),
+    [
+        ("http://127.0.0.1/hook", None, "127.0.0.1"),
+        ("http://[::1]/hook", None, "::1"),
+        ("http://169.254.169.254/latest/meta-data/", None, "169.254.169.254"),
+        ("http://crm.example.com/hook", "10.20.30.40", "10.20.30.40"),
+        ("https://crm.example.com/hook", "192.168.1.10", "192.168.1.10"),
+    ],
+)
+def test_a_delivery_to_a_local_or_private_address_is_refused_before_any_connection(
+    settings, monkeypatch, questionnaire, url, resolves_to, refused
+):
+    """At sending time too (an endpoint saved before its name turned private, or written past
+    the admin): the worker refuses it for good and never opens a connection."""
+    from assessments.webhooks import tasks
+    from assessments.webhooks.models import EventType, WebhookMessage
+
+    from ..factories import answered_assessment
+
+    settings.WEBHOOK_HTTPS_ONLY = False
+    settings.WEBHOOK_ALLOWED_NETWORKS = []
+    asked = _resolving_to(monkeypatch, resolves_to) if resolves_to else []
+    connections: list[object] = []
+
+    def no_connection(address, *args, **kwargs):
+        connections.append(address)
+        raise AssertionError(f"a connection was opened to {address}")
+
+    monkeypatch.setattr(socket, "create_connection", no_connection)
+    # Past the admin's check (objects.create runs no clean()).
+    WebhookEndpoint.objects.create(name="CRM", url=url, events=[EventType.ASSESSMENT_COMPLETED])
+    answered_assessment(questionnaire)
+    message = WebhookMessage.objects.get()
+
+    assert tasks.deliver(message.pk) == "failed"
+    message.refresh_from_db()
+    assert (message.status, message.last_status_code) == ("failed", None)
+    assert refused in message.last_error
+    assert connections == []
+    assert asked == (["crm.example.com"] if resolves_to else [])

@@ -8,7 +8,8 @@ from assessments.webhooks import signing
 
 
 def test_the_signature_matches_the_specs_published_test_vector():
-    # From the Standard Webhooks specification's reference libraries (and Svix's).
+    # The spec's own vector: github.com/standard-webhooks/standard-webhooks,
+    # libraries/python/tests/test_webhooks.py, test_sign_function (the same in Svix's libraries).
     assert (
         signing.signature(
             secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",

@@ -157,6 +157,10 @@ def team_report_context(team: Team, figures: teams.TeamFigures) -> dict[str, Any
         "organisation_max_chars": document.ORGANISATION_MAX_CHARS,
         "header_organisation_max_chars": document.HEADER_ORGANISATION_MAX_CHARS,
         "min_role_group": aggregates.MIN_ROLE_GROUP,
+        # The method page's account of the workshop agenda, from the rules that build it.
+        "agenda_min": aggregates.AGENDA_MIN,
+        "agenda_max": aggregates.AGENDA_MAX,
+        "agenda_wide_range": aggregates.AGENDA_WIDE_RANGE,
         "max_score": int(scoring.MAX_SCORE),
         # The closing contact box, as in the respondent's report (report/_next_step.html).
         "consultancy": consultancy(),

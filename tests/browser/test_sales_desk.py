@@ -19,7 +19,7 @@ from assessments.models import AreaComment, Assessment, FollowUpStatus
 
 from ..conftest import PASSWORD
 from ..factories import answered_assessment
-from .conftest import DESKTOP
+from .conftest import DESKTOP, PHONE
 from .helpers import PDF_TIMEOUT, WCAG_21_AA, t
 
 WCAG_22_AA = [*WCAG_21_AA, "wcag22aa"]
@@ -213,3 +213,47 @@ def test_the_desk_pages_are_valid_html(consultant_client, questionnaire, vnu_jar
         if message["type"] in ("error", "non-document-error")
     ]
     assert errors == [], "\n".join(errors)
+
+
+@pytest.mark.parametrize("language", ["fi", "en"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
+def test_screenshots_of_the_dashboard_and_the_list(
+    site, questionnaire, consultant, language, viewport
+):
+    """Kept in test-artifacts/ for a person to look at; asserts only what a screenshot cannot
+    hide: the funnel and the list are there, and neither page scrolls sideways (their wide tables
+    scroll inside their own boxes on a phone)."""
+    from assessments.demo import create_demo_assessments
+
+    from .conftest import ARTIFACTS
+
+    create_demo_assessments(questionnaire, 40, abandoned=25, seed=19)
+    today = timezone.localdate()
+    for number, name in enumerate(("Aamukahvi Oy", "Kuuma Kahvila Oy", "Pohjoisen Huolto Oy")):
+        lead(
+            questionnaire,
+            name,
+            next_contact_on=today + timedelta(days=number - 1),
+            follow_up_status=FollowUpStatus.CONTACTED,
+            consultant=consultant,
+            contact_requested_at=timezone.now() if number == 1 else None,
+            utm_source="newsletter",
+            utm_campaign="spring",
+        )
+    page = site.page(viewport=viewport)
+    sign_in(page, consultant.get_username(), language)
+    expect(page.locator(".cx-funnel")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    width = viewport["width"]
+    page.screenshot(path=str(ARTIFACTS / f"desk-dashboard-{language}-{width}.png"), full_page=True)
+    # Its wide tables scroll inside their sections: the page itself never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.locator(".cx-funnel").screenshot(
+        path=str(ARTIFACTS / f"desk-funnel-{language}-{width}.png")
+    )
+    with translation.override(language):
+        page.goto(reverse("admin:assessments_assessment_changelist"))
+    expect(page.locator("#result_list tbody tr").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / f"desk-list-{language}-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    site.assert_no_problems()

@@ -14,6 +14,7 @@ import pypdf
 import pytest
 from django.db import transaction
 from django.utils import formats, translation
+from django.utils.translation import gettext, ngettext
 
 from assessments.content import load_questionnaire
 from assessments.report import layout, pdf
@@ -124,6 +125,58 @@ def test_every_page_but_the_cover_is_numbered_and_none_is_nearly_empty(rendered,
     assert len(fills) == len(pages)
     # The cover is a page of its own by design; every other page but the last is at least half
     # full (the respondent's report's rule, layout.MIN_FILL).
+    assert not layout.underfilled(fills[1:]), [(f.number, round(f.fill, 2)) for f in fills]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_the_method_page_describes_the_agenda_from_its_rules(rendered, language):
+    _figures, data = rendered[language]
+    text = page_texts(data)[-1]
+    with translation.override(language):
+        expected = ngettext(
+            "Workshop agenda: %(minimum)s to %(maximum)s of the most disputed questions, first "
+            "those whose two ends lie at least %(steps)s step of the scale apart.",
+            "Workshop agenda: %(minimum)s to %(maximum)s of the most disputed questions, first "
+            "those whose two ends lie at least %(steps)s steps of the scale apart.",
+            aggregates.AGENDA_WIDE_RANGE,
+        ) % {
+            "minimum": aggregates.AGENDA_MIN,
+            "maximum": aggregates.AGENDA_MAX,
+            "steps": aggregates.AGENDA_WIDE_RANGE,
+        }
+    assert f"{aggregates.AGENDA_MIN}" in expected and expected in text
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_the_contact_box_never_stands_alone_on_the_last_page(
+    questionnaire, settings, monkeypatch, language
+):
+    # A team without role groups: the roles and method chapters flow on from the disagreement
+    # map and fill its page, so the closing contact box (with a booking link, the tallest) has
+    # to move on; the privacy text goes with it, and the page it leaves stays more than half full.
+    settings.SERVICE_OWNER = "Esimerkki Asiakaskokemuskonsultointi Oy"
+    settings.CONTACT_PERSON = "Kaisa Konsultti"
+    settings.CONTACT_EMAIL = "kaisa.konsultti@example.com"
+    settings.CONTACT_PHONE = "+358 40 123 4567"
+    settings.BOOKING_URL = "https://booking.example.com/cx-review"
+    team = team_of([1, 2, 3, 4, 5, 2], organisation="Roolit Oy")
+    fills: list = []
+    lay_out = pdf.lay_out
+
+    def recording_lay_out(html):
+        document = lay_out(html)
+        fills[:] = layout.page_fills(document)
+        return document
+
+    monkeypatch.setattr(pdf, "lay_out", recording_lay_out)
+    pages = page_texts(team_report.render_team_pdf(team, language))
+    with translation.override(language):
+        privacy, contact = gettext("Privacy"), gettext("Let's talk about your results")
+    assert privacy in pages[-1] and contact in pages[-1]
+    assert pages[-1].index(privacy) < pages[-1].index(contact)
     assert not layout.underfilled(fills[1:]), [(f.number, round(f.fill, 2)) for f in fills]
 
 

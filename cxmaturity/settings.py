@@ -111,7 +111,11 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             # The consultant's template tags live with the admin they serve.
-            "libraries": {"cx_admin": "assessments.consultant.templatetags"},
+            "libraries": {
+                "cx_admin": "assessments.consultant.templatetags",
+                # {% once %}: page parts the same for every visitor, rendered once per language.
+                "once": "cxmaturity.once",
+            },
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

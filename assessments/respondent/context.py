@@ -4,11 +4,12 @@ language switch's destination)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
-from django.utils.translation import get_language
+from django.urls import NoReverseMatch, ResolverMatch, reverse, translate_url
+from django.utils.translation import get_language, override
 
 
 def language_alternates(request: HttpRequest) -> dict[str, Callable[[], object]]:
@@ -27,7 +28,16 @@ def language_alternates(request: HttpRequest) -> dict[str, Callable[[], object]]
         # Once per request: both values need it, and each translation resolves the address.
         if not translated:
             path = request.get_full_path()
-            translated.update({code: translate_url(path, code) for code, _ in settings.LANGUAGES})
+            match = request.resolver_match
+            if match is None or request.path != request.path_info:
+                # No view (an error page) or a script prefix: Django's way, which resolves.
+                translated.update(
+                    {code: translate_url(path, code) for code, _ in settings.LANGUAGES}
+                )
+            else:
+                translated.update(
+                    {code: _translated(path, match, code) for code, _ in settings.LANGUAGES}
+                )
         return translated
 
     def alternates() -> list[tuple[str, str]]:
@@ -40,3 +50,16 @@ def language_alternates(request: HttpRequest) -> dict[str, Callable[[], object]]
         return others[0] if others else request.get_full_path()
 
     return {"language_alternates": alternates, "language_switch_next": switch_next}
+
+
+def _translated(path: str, match: ResolverMatch, language: str) -> str:
+    """`translate_url(path, language)` for the request's own path, from the match Django made
+    when it routed the request instead of resolving the path again for every language."""
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with override(language):
+        try:
+            url = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return path
+    parsed = urlsplit(path)
+    return urlunsplit((parsed.scheme, parsed.netloc, url, parsed.query, parsed.fragment))

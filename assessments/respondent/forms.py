@@ -7,6 +7,7 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .. import scoring, selectors
@@ -49,6 +50,23 @@ def field_name(question: Question) -> str:
     return f"q_{question.code}"
 
 
+def _option_choices(question: Question) -> list[tuple[str, StrOrPromise]]:
+    """The question's options as (value, text) in the active language, worked out once per
+    language and question object: the questions come from the version's shared content
+    (`selectors.questionnaire_content`), so each save need not read every option's translation
+    again. A changed version is read afresh, with new objects."""
+    kept: dict[str | None, list[tuple[str, StrOrPromise]]] = question.__dict__.setdefault(
+        "_option_choices", {}
+    )
+    language = get_language()
+    found = kept.get(language)
+    if found is None:
+        found = kept[language] = [
+            (str(option.pk), option.text) for option in question.options.all()
+        ]
+    return found
+
+
 class QuestionField(forms.ChoiceField):
     """One question's radio group; the template reads its number and the "don't know" value."""
 
@@ -85,9 +103,7 @@ class AreaAnswersForm(StrictFormMixin, forms.Form):
         for number, question in enumerate(area.questions.all(), start=first_number):
             name = field_name(question)
             self.questions[name] = question
-            choices: list[tuple[str, StrOrPromise]] = [
-                (str(option.pk), option.text) for option in question.options.all()
-            ]
+            choices = [*_option_choices(question)]
             self.options.update({str(option.pk): option for option in question.options.all()})
             choices.append((DONT_KNOW, _("Don't know")))
             if offers_not_applicable:

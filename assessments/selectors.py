@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -54,7 +54,7 @@ def current_version() -> QuestionnaireVersion | None:
 
 
 @lru_cache(maxsize=8)
-def _current_version_sql(alias: str, vendor: str) -> tuple[str, tuple[object, ...]]:
+def _current_version_sql(alias: str, vendor: str) -> tuple[str, tuple[Any, ...]]:
     query = (
         QuestionnaireVersion.objects.using(alias)
         .newest_published_first()

@@ -19,7 +19,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.encoding import iri_to_uri
-from django.utils.html import escape
+from django.utils.functional import Promise
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -30,6 +31,10 @@ _CONTEXT = Context()
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, str | Promise):
+        # What render_value_in_context gives a text (neither localised nor a date): escaped
+        # unless safe, without its look-ups for dates and numbers.
+        return str(conditional_escape(value))
     return str(render_value_in_context(value, _CONTEXT))
 
 

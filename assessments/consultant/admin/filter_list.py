@@ -34,7 +34,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, str | Promise):
         # What render_value_in_context gives a text (neither localised nor a date): escaped
         # unless safe, without its look-ups for dates and numbers.
-        return str(conditional_escape(value))
+        return str(conditional_escape(value if isinstance(value, str) else str(value)))
     return str(render_value_in_context(value, _CONTEXT))
 
 

@@ -33,6 +33,17 @@ def assessment_for_token(token: str) -> Assessment | None:
     return Assessment.objects.select_related("version").by_token(token)
 
 
+# What finding a cached PDF report needs (its cache name and file name): a download reads these
+# columns only, and the whole row (with its version) only when the report must be rendered.
+DOWNLOAD_FIELDS = ("token", "completed_at", "result_revision", "updated_at", "organisation")
+
+
+def assessment_for_download(token: str) -> Assessment | None:
+    """The assessment whose private token this is, with only `DOWNLOAD_FIELDS` read (and its
+    id); None for any other text. `assessment_for_token` reads the whole row and its version."""
+    return Assessment.objects.only(*DOWNLOAD_FIELDS).by_token(token)
+
+
 def current_version() -> QuestionnaireVersion | None:
     """The version that new tests are taken on (`QuestionnaireVersion.objects.current()`), as
     the process's shared copy (`version`): the landing page reads only its id and revision

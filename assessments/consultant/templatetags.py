@@ -6,17 +6,19 @@ import datetime
 from collections.abc import Iterable
 
 from django import template
+from django.contrib.admin.filters import ListFilter
 from django.contrib.admin.helpers import InlineAdminForm
 from django.contrib.admin.templatetags.admin_list import result_headers, result_hidden_fields
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Max, Min
 from django.utils import formats, timezone
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .. import roles
-from .admin import rows
+from .admin import filter_list, rows
 
 register = template.Library()
 
@@ -147,3 +149,10 @@ def cx_result_list(parser: template.base.Parser, token: template.base.Token) -> 
         template_name="change_list_results.html",
         takes_context=False,
     )
+
+
+@register.simple_tag
+def cx_list_filter(cl: ChangeList, spec: ListFilter) -> SafeString:
+    """`{% cx_list_filter cl spec %}`: the filter as `{% admin_list_filter cl spec %}` renders it,
+    written by admin/filter_list.py."""
+    return filter_list.filter_html(cl, spec)

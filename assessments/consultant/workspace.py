@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import result_format
@@ -24,7 +26,9 @@ class AreaLabel:
 class ContentLabels:
     """Names to show beside stored results: every version's areas and level names.
 
-    Two small queries, whatever the number of assessments listed.
+    Read once per process and language while no version changes: `load()` asks one small query
+    (each version's id, creation time, content revision and publication) and reads the names
+    only when that differs from what was read before.
     """
 
     areas: tuple[AreaLabel, ...]  # of the current version
@@ -34,6 +38,16 @@ class ContentLabels:
 
     @classmethod
     def load(cls) -> ContentLabels:
+        versions = tuple(
+            QuestionnaireVersion.objects.order_by("pk").values_list(
+                "pk", "created_at", "content_revision", "status", "published_at"
+            )
+        )
+        return _content_labels(versions, get_language())
+
+    @classmethod
+    def read(cls) -> ContentLabels:
+        """The names as the database has them now, in the active language (two queries)."""
         # Instances rather than values(): the translated names fall back to Finnish.
         level_names = {
             (level.version_id, level.level): level.name for level in MaturityLevel.objects.all()
@@ -66,6 +80,15 @@ class ContentLabels:
         if level is None:
             return ""
         return self.level_names.get((version_id, level), "")
+
+
+# Keyed by every version's id, creation time, content revision (raised by every change of its
+# content) and publication, and by the language the names are read in. Shared, only ever read.
+@lru_cache(maxsize=16)
+def _content_labels(
+    versions: tuple[tuple[object, ...], ...], language: str | None
+) -> ContentLabels:
+    return ContentLabels.read()
 
 
 def area_levels(assessment: Assessment) -> dict[str, int | None]:

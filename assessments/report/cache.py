@@ -87,6 +87,9 @@ def cached_report(assessment: Assessment, language: str, comparison_group: str =
     """The report as an open file, rendered and stored only if not cached yet; with a
     `comparison_group` other than everyone's (""), the benchmark compares with that group.
 
+    `assessment` may hold only the columns of the cache's name and the report's file name
+    (`selectors.assessment_for_download`): a report to render reads the whole row first.
+
     Raises ReportGone if the assessment was deleted while the report was rendered."""
     name = cache_name(assessment, language, comparison_group)
     if default_storage.exists(name):
@@ -94,6 +97,9 @@ def cached_report(assessment: Assessment, language: str, comparison_group: str =
             return default_storage.open(name, "rb")
         except FileNotFoundError:
             pass  # deleted in between (outdated, or its assessment erased): render it
+    if assessment.get_deferred_fields():
+        assessment = _whole(assessment)
+        name = cache_name(assessment, language, comparison_group)
     data = (
         pdf.render_report_pdf(assessment, language, comparison_group)
         if comparison_group
@@ -112,6 +118,14 @@ def cached_report(assessment: Assessment, language: str, comparison_group: str =
     elif stored:
         _delete_outdated(assessment)
     return ContentFile(data)
+
+
+def _whole(assessment: Assessment) -> Assessment:
+    """The whole row of a partly read assessment, with its version, as the renderer reads it."""
+    whole = Assessment.objects.select_related("version").filter(pk=assessment.pk).first()
+    if whole is None:
+        raise ReportGone  # deleted since it was looked up
+    return whole
 
 
 def _store(name: str, data: bytes) -> bool:

@@ -528,8 +528,12 @@ def delete_data(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def report_pdf(request: HttpRequest, token: str) -> FileResponse:
     """The respondent's PDF report, in the language of the URL it was asked for from."""
+    # Only the columns that find the cached report; a report to render reads the whole row.
+    assessment = selectors.assessment_for_download(token)
+    if assessment is None:
+        raise Http404
     return download.report_response(
-        _assessment(token), get_language(), benchmarks.report_group(request.GET.get("compare"))
+        assessment, get_language(), benchmarks.report_group(request.GET.get("compare"))
     )
 
 

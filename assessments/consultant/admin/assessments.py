@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import ShowFacets
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
@@ -61,6 +62,7 @@ FOLLOW_UP_FIELDS = ("follow_up_status", "consultant", "next_contact_on", "intern
 TEST_FIELDSET = _("Test")
 
 _LABELS = "_cx_content_labels"
+LIST_DEFERRED_FIELDS = (result_format.FIELD, "consent_wording", "internal_notes")
 
 
 class _AssessmentAnnotations(TypedDict):
@@ -120,6 +122,16 @@ def _level_cell(level: int | None, name: str, *, with_name: bool) -> str:
 
 def _visually_hidden(text: str) -> SafeString:
     return format_html('<span class="cx-visually-hidden">{}</span>', text)
+
+
+class AssessmentChangeList(ChangeList):
+    """The list's page of rows without the long columns no cell shows: the stored result (a few
+    kilobytes of JSON, decoded per row; the level cell reads `overall_level_value`), the consent
+    wording and the notes. Only the rows shown: the export of the list reads whole rows."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        self.result_list = self.result_list.defer(*LIST_DEFERRED_FIELDS)
 
 
 class FollowUpForm(forms.ModelForm):
@@ -193,7 +205,7 @@ class AssessmentAdmin(AssessmentToolsMixin):
                     '<span class="cx-muted">{}</span>',
                     workspace.progress(assessment, assessment.area_count),
                 )
-            level = workspace.overall_level(assessment)
+            level = assessment.overall_level_value  # the stored result's, read by the query
             return _level_cell(
                 level, labels.level_name(assessment.version_id, level), with_name=True
             )
@@ -207,6 +219,9 @@ class AssessmentAdmin(AssessmentToolsMixin):
             "owner",
             "follow_up_status",
         ]
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return AssessmentChangeList
 
     def get_list_filter(self, request: HttpRequest) -> list[Any]:
         labels = content_labels(request)

@@ -200,7 +200,10 @@ def test_the_other_public_pages_do_not_scroll_sideways_at_320_px(
     for name, value in area_post(questionnaire, 1, lambda question: 3).items():
         plain.locator(f"input[name='{name}'][value='{value}']").check()
     plain.locator("button[name=next]").click()
-    plain.go_back()
+    # Waiting for the next page before going back: going back while the submit's navigation
+    # is still in flight detaches the page (seen under CI's load).
+    plain.wait_for_url(f"**{url(language, 'area', token=draft.token, step=2)}")
+    plain.goto(url(language, "area", token=draft.token, step=1))
     plain.locator("button[name=next]").click()
     expect(plain.get_by_role("heading", level=1)).to_have_text(t(language, "Too many requests"))
     check_narrow(plain, found, "429")

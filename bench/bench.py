@@ -650,9 +650,13 @@ def measure(args: argparse.Namespace, workdir: Path, figures: dict) -> None:
             f"Timed: {args.threads} client threads, {args.rounds} rounds × {len(rows)} rows × "
             f"{args.seconds:g} s"
         )
-        driver.interleaved(port, rows, 1, min(args.seconds, 0.3), errors, progress=False)
+        driver.interleaved(
+            port, rows, 1, min(args.seconds, 0.3), errors, progress=False, workers=WORKERS
+        )
         if not errors:
-            figures["http"] = driver.interleaved(port, rows, args.rounds, args.seconds, errors)
+            figures["http"] = driver.interleaved(
+                port, rows, args.rounds, args.seconds, errors, workers=WORKERS
+            )
         done()
     finally:
         server.terminate()

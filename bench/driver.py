@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
+from bench import BARE_PATH
+
 HOST = "127.0.0.1"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 OPTION = re.compile(r'name="(q_[A-Za-z0-9_]+)" value="([^"]+)"')
@@ -203,19 +205,56 @@ class RowFigures:
         return sum(r.client_cpu for r in self.rounds) / sum(r.seconds for r in self.rounds)
 
 
-def timed_round(port: int, calls: list[Call], seconds: float, errors: list[str]) -> RoundFigures:
+def _worker_of(connection: http.client.HTTPConnection) -> str:
+    """The pid of the gunicorn worker that serves this keep-alive connection (the bare view
+    says it)."""
+    connection.request("GET", BARE_PATH)
+    response = connection.getresponse()
+    body = response.read().decode()
+    if response.status != 200:
+        raise MeasureError(f"GET {BARE_PATH} answered {response.status}")
+    return body.split()[-1]
+
+
+def balanced_connections(port: int, count: int, workers: int) -> list[http.client.HTTPConnection]:
+    """`count` keep-alive connections spread as evenly as they can be over `workers` workers.
+
+    A gthread worker keeps a connection for its life, and which worker accepts it is chance: all
+    four clients on one worker halve a row's throughput, which made rows of one run differ by 2 ×
+    for no reason of their own. Connections are opened until each worker holds its share."""
+    share = -(-count // workers)  # the most any worker may hold
+    held: dict[str, int] = {}
+    connections: list[http.client.HTTPConnection] = []
+    attempts = 0
+    while len(connections) < count:
+        attempts += 1
+        connection = http.client.HTTPConnection(HOST, port, timeout=120)
+        worker = _worker_of(connection)
+        if held.get(worker, 0) < share or attempts > 50 * count:
+            held[worker] = held.get(worker, 0) + 1
+            connections.append(connection)
+        else:
+            connection.close()
+    return connections
+
+
+def timed_round(
+    port: int, calls: list[Call], seconds: float, errors: list[str], workers: int = 1
+) -> RoundFigures:
     """`len(calls)` threads, each sending its call back to back for `seconds` on its own
-    keep-alive connection; the round lasts until the last answer arrives."""
+    keep-alive connection, the connections spread evenly over the server's `workers`; the round
+    lasts until the last answer arrives."""
     barrier = threading.Barrier(len(calls) + 1)
     latencies: list[list[float]] = [[] for _ in calls]
     finished = [0.0] * len(calls)
+    try:
+        connections = balanced_connections(port, len(calls), workers)
+    except (OSError, http.client.HTTPException, MeasureError) as error:
+        errors.append(f"cannot connect: {error!r}")
+        return RoundFigures(0, 0.0, [], 0.0)
 
     def client(index: int, call: Call) -> None:
-        connection = http.client.HTTPConnection(HOST, port, timeout=120)
-        try:
-            connection.connect()
-        except OSError as error:
-            errors.append(f"{call.method} {call.path}: cannot connect: {error!r}")
+        connection = connections[index]
         barrier.wait()
         deadline = time.perf_counter() + seconds
         bodies = call.bodies or (None,)
@@ -262,13 +301,14 @@ def interleaved(
     seconds: float,
     errors: list[str],
     progress: bool = True,
+    workers: int = 1,
 ) -> dict[str, RowFigures]:
     """Every row for `seconds` in turn, `rounds` times (bare, landing, …, bare, landing, …), so
     that whatever else the machine does slows every row alike."""
     figures = {name: RowFigures(name) for name in rows}
     for number in range(1, rounds + 1):
         for name, calls in rows.items():
-            figures[name].rounds.append(timed_round(port, calls, seconds, errors))
+            figures[name].rounds.append(timed_round(port, calls, seconds, errors, workers))
             if errors:
                 return figures
         if progress:

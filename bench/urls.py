@@ -4,6 +4,8 @@ The bare view answers a short text through the whole middleware stack and nothin
 floor that every page's throughput is compared with.
 """
 
+import os
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_safe
@@ -14,7 +16,8 @@ from cxmaturity.urls import urlpatterns as app_urlpatterns
 
 @require_safe
 def bare(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("bare\n", content_type="text/plain; charset=utf-8")
+    # The worker's pid lets the bench spread its connections evenly over the workers.
+    return HttpResponse(f"bare {os.getpid()}\n", content_type="text/plain; charset=utf-8")
 
 
 # The app's list is taken as it is, so that its i18n_patterns stay at the root (LocaleMiddleware

@@ -59,7 +59,10 @@ def range_date_hierarchy(cl: ChangeList) -> dict:
             "choices": [{"title": capfirst(formats.date_format(chosen, "MONTH_DAY_FORMAT"))}],
         }
 
-    bounds = cl.queryset.aggregate(first=Min(field_name), last=Max(field_name))
+    # Read with the list's count where it was counted (admin/paging.py), else asked here.
+    bounds = getattr(cl, "date_bounds", None) or cl.queryset.aggregate(
+        first=Min(field_name), last=Max(field_name)
+    )
     if bounds["first"] is None:
         return {"show": False}
     first, last = _local_date(bounds["first"]), _local_date(bounds["last"])
@@ -134,7 +137,7 @@ def _rows_context(cl: ChangeList) -> dict:
         "result_hidden_fields": list(result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sorted_by,
-        "results": list(rows.rows(cl)),
+        "results": rows.table_body(cl),
     }
 
 

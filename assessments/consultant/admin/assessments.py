@@ -129,9 +129,13 @@ class AssessmentChangeList(ChangeList):
     kilobytes of JSON, decoded per row; the level cell reads `overall_level_value`), the consent
     wording and the notes. Only the rows shown: the export of the list reads whole rows."""
 
+    # The date drill-down's first and last date, when the count read them (paging.py).
+    date_bounds: dict[str, Any] | None = None
+
     def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
         self.result_list = self.result_list.defer(*LIST_DEFERRED_FIELDS)
+        self.date_bounds = getattr(self.paginator, "date_bounds", None)
 
 
 class FollowUpForm(forms.ModelForm):
@@ -219,6 +223,18 @@ class AssessmentAdmin(AssessmentToolsMixin):
             "owner",
             "follow_up_status",
         ]
+
+    def get_paginator(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Assessment],
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+    ) -> EstimatedCountPaginator:
+        return EstimatedCountPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, date_field=self.date_hierarchy
+        )
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return AssessmentChangeList

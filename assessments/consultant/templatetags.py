@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .. import roles
-from .admin import filter_list, rows
+from .admin import filter_list, paging, rows
 
 register = template.Library()
 
@@ -159,3 +159,10 @@ def cx_list_filter(cl: ChangeList, spec: ListFilter) -> SafeString:
     """`{% cx_list_filter cl spec %}`: the filter as `{% admin_list_filter cl spec %}` renders it,
     written by admin/filter_list.py."""
     return filter_list.filter_html(cl, spec)
+
+
+@register.simple_tag
+def cx_pagination(cl: ChangeList) -> SafeString:
+    """`{% cx_pagination cl %}`: the page links as `{% pagination cl %}` renders them, written by
+    admin/paging.py."""
+    return paging.pagination_html(cl)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.contrib.admin.filters import ListFilter
@@ -13,14 +14,20 @@ from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Max, Min
 from django.utils import formats, timezone
-from django.utils.safestring import SafeString
+from django import forms
+from django.template.base import render_value_in_context
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import roles
 from .admin import filter_list, paging, rows
 
 register = template.Library()
+
+# The action form's fields as written, by what they depend on (see cx_action_form).
+_ACTION_FORMS: dict[tuple[Any, ...], SafeString] = {}
 
 
 def _local_date(value: datetime.datetime | datetime.date) -> datetime.date:
@@ -166,3 +173,38 @@ def cx_pagination(cl: ChangeList) -> SafeString:
     """`{% cx_pagination cl %}`: the page links as `{% pagination cl %}` renders them, written by
     admin/paging.py."""
     return paging.pagination_html(cl)
+
+
+def _action_form_key(form: forms.Form) -> tuple[Any, ...] | None:
+    """What an unbound action form's HTML depends on: its class, prefix, ids, the language and
+    each field's choices (the actions this user may run). None for a bound form (its data)."""
+    if form.is_bound or form.initial:
+        return None
+    choices = tuple(
+        tuple((str(value), str(label)) for value, label in getattr(field, "choices", ()))
+        for field in form.fields.values()
+    )
+    return (type(form), form.prefix, form.auto_id, get_language(), choices)
+
+
+@register.simple_tag(takes_context=True)
+def cx_action_form(context: template.Context, form: forms.Form) -> SafeString:
+    """The action form's fields, as admin/actions.html's loop writes them (`{% for field in
+    action_form %}` with each field's label): its select and option templates cost ~0.4 ms a
+    page. The markup depends only on the form's class and choices (the list's action form is
+    unbound, made afresh per request), so it is written once per language and set of actions."""
+    key = _action_form_key(form)
+    html = _ACTION_FORMS.get(key) if key is not None else None
+    if html is None:
+        parts = []
+        for field in form:
+            if field.label:
+                label = render_value_in_context(field.label, context)
+                parts.append(f"<label>{label} {render_value_in_context(field, context)}</label>")
+            else:
+                parts.append(render_value_in_context(field, context))
+        # Each label and field went through render_value_in_context() as {{ }} does.
+        html = mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+        if key is not None and len(_ACTION_FORMS) < 256:
+            _ACTION_FORMS[key] = html
+    return html

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html import escape as html_escape
 from typing import Any
 from urllib.parse import quote as url_quote
 
@@ -53,7 +54,8 @@ def _escaped(value: Any) -> str:
     # What format_html("{}", value) gives, without its lazy-string and safe-string wrappers.
     if hasattr(value, "__html__"):
         return str(value.__html__())
-    return escape(value) if isinstance(value, str) else str(conditional_escape(value))
+    # Django's escape() is html.escape() made safe, behind a check for lazy texts (~1 µs a call).
+    return html_escape(value) if isinstance(value, str) else str(conditional_escape(value))
 
 
 def _function_cell(
@@ -190,7 +192,7 @@ def _written_rows(cl: ChangeList) -> list[str] | None:
     for obj in cl.result_list:
         # As reverse() puts the id in a path (admin's quote(), then percent-encoding).
         pk = url_quote(str(quote(getattr(obj, pk_attname))), safe=_PATH_SAFE)
-        href = link.replace(_PK_MARK, escape(pk))
+        href = link.replace(_PK_MARK, html_escape(pk))
         cells = []
         for column in columns:
             html, nowrap = column.value(obj)

@@ -196,15 +196,19 @@ def cx_action_form(context: template.Context, form: forms.Form) -> SafeString:
     key = _action_form_key(form)
     html = _ACTION_FORMS.get(key) if key is not None else None
     if html is None:
-        parts = []
-        for field in form:
-            if field.label:
-                label = render_value_in_context(field.label, context)
-                parts.append(f"<label>{label} {render_value_in_context(field, context)}</label>")
-            else:
-                parts.append(render_value_in_context(field, context))
-        # Each label and field went through render_value_in_context() as {{ }} does.
-        html = mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+        html = _written_action_form(context, form)
         if key is not None and len(_ACTION_FORMS) < 256:
             _ACTION_FORMS[key] = html
     return html
+
+
+def _written_action_form(context: template.Context, form: forms.Form) -> SafeString:
+    parts = []
+    for field in form:
+        if field.label:
+            label = render_value_in_context(field.label, context)
+            parts.append(f"<label>{label} {render_value_in_context(field, context)}</label>")
+        else:
+            parts.append(render_value_in_context(field, context))
+    # Each label and field went through render_value_in_context() as {{ }} does.
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703

@@ -302,13 +302,19 @@ class AssessmentAdmin(AssessmentToolsMixin):
     def get_paginator(
         self,
         request: HttpRequest,
-        queryset: QuerySet[Assessment],
+        queryset: QuerySet[Any],
         per_page: int,
         orphans: int = 0,
         allow_empty_first_page: bool = True,
     ) -> EstimatedCountPaginator:
+        # The list's rows bring the drill-down's dates; another list (the history's) has none.
+        dated = queryset.model is self.model
         return EstimatedCountPaginator(
-            queryset, per_page, orphans, allow_empty_first_page, date_field=self.date_hierarchy
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            date_field=self.date_hierarchy if dated else None,
         )
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:

@@ -6,15 +6,18 @@ gives on the same list, sorted, filtered, searched and paged."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import results
 from django.contrib.admin.views.main import ChangeList
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from assessments.consultant import templatetags
@@ -137,3 +140,31 @@ def test_the_drill_down_bounds_come_with_the_count(consultant_client, listed):
     sql = [query["sql"] for query in captured.captured_queries]
     assert not any(s.startswith("SELECT MIN(") for s in sql)
     assert any(s.startswith("SELECT COUNT(") and "MIN(" in s and "MAX(" in s for s in sql)
+
+
+def block(source: str, name: str) -> str:
+    start = source.index("{% block " + name + " %}")
+    return source[start : source.index("{% endblock %}", start)]
+
+
+def test_the_user_links_block_is_djangos_with_remembered_links():
+    djangos = Path(admin.__file__).parent / "templates" / "admin" / "base.html"
+    ours = Path(settings.BASE_DIR) / "templates" / "admin" / "base_site.html"
+    assert block(ours.read_text(), "userlinks").replace("{% cx_url ", "{% url ") == block(
+        djangos.read_text(), "userlinks"
+    )
+
+
+def test_remembered_links_are_reverses(rf):
+    request = rf.get("/")
+    page = Template(
+        "{% load cx_admin %}{% cx_url 'admin:logout' %}|{% cx_url 'admin:app_list' 'assessments' %}"
+        "|{% cx_url 'no-such-view' as nothing %}[{{ nothing }}]"
+    )
+    for language in ("fi", "en", "fi"):
+        with translation.override(language):
+            assert page.render(Context({"request": request})) == (
+                f"{reverse('admin:logout')}|{reverse('admin:app_list', args=['assessments'])}|[]"
+            )
+    with pytest.raises(NoReverseMatch):
+        Template("{% load cx_admin %}{% cx_url 'no-such-view' %}").render(Context({}))

@@ -6,19 +6,18 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django import template
+from django import forms, template
+from django.conf import settings
 from django.contrib.admin.filters import ListFilter
 from django.contrib.admin.helpers import InlineAdminForm
 from django.contrib.admin.templatetags.admin_list import result_headers, result_hidden_fields
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Max, Min
-from django.utils import formats, timezone
-from django import forms
-from django.conf import settings
 from django.template.base import render_value_in_context
 from django.template.defaulttags import URLNode, url
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -218,7 +217,7 @@ def _written_action_form(context: template.Context, form: forms.Form) -> SafeStr
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
 
 
-# reverse()'s answers for the page's fixed links, by everything an answer depends on (see CachedURLNode).
+# reverse()'s answers for the page's fixed links, by all an answer depends on (CachedURLNode).
 _URLS: dict[tuple[Any, ...], str | None] = {}
 
 

@@ -71,7 +71,9 @@ def page(client, query: str, language: str) -> tuple[str, ChangeList]:
 
 
 def djangos_pagination(cl: ChangeList) -> str:
-    return Template("{% load admin_list %}{% pagination cl %}").render(Context({"cl": cl, "opts": cl.opts}))
+    return Template("{% load admin_list %}{% pagination cl %}").render(
+        Context({"cl": cl, "opts": cl.opts})
+    )
 
 
 @pytest.mark.parametrize("language", ["fi", "en"])
@@ -97,9 +99,7 @@ def test_the_page_is_djangos_own(consultant_client, listed, monkeypatch, languag
             "{{ field }}</label>{% else %}{{ field }}{% endif %}{% endfor %}"
         ).render(Context({"action_form": form})),
     )
-    monkeypatch.setattr(
-        type(cl), "get_query_string", ChangeList.get_query_string, raising=False
-    )
+    monkeypatch.setattr(type(cl), "get_query_string", ChangeList.get_query_string, raising=False)
     monkeypatch.setattr(type(cl), "date_bounds", None)
     monkeypatch.setattr(type(cl), "get_results", ChangeList.get_results)
     djangos, _ = page(consultant_client, query, language)
@@ -127,9 +127,7 @@ def test_the_query_strings_are_djangos(consultant_client, listed):
         assert cl.get_query_string(new_params, remove) == ChangeList.get_query_string(
             cl, new_params, remove
         )
-    assert cl.get_query_string({"x": "ä ö"}, ["q", "o", "consent"]) == "?" + urlencode(
-        {"x": "ä ö"}
-    )
+    assert cl.get_query_string({"x": "ä ö"}, ["q", "o", "consent"]) == "?" + urlencode({"x": "ä ö"})
 
 
 def test_the_drill_down_bounds_come_with_the_count(consultant_client, listed):

@@ -10,14 +10,14 @@ from typing import Any
 from django.contrib.admin.templatetags.admin_list import pagination
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Count, Max, Min, QuerySet
 from django.template import Context
 from django.template.base import render_value_in_context
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
-from django.db import connections
-from django.db.models import Count, Max, Min, QuerySet
-from django.utils.functional import cached_property
 
 # Below this many rows an exact count is cheap and an estimate would only look wrong.
 EXACT_COUNT_BELOW = 10_000

@@ -3,6 +3,7 @@ assessment with its result, answers, follow-up and comments."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache, partial
 from html import escape as html_escape
@@ -191,7 +192,7 @@ class AssessmentChangeList(ChangeList):
         self.date_bounds = getattr(self.paginator, "date_bounds", None)
 
     def get_query_string(
-        self, new_params: dict[str, Any] | None = None, remove: list[str] | None = None
+        self, new_params: dict[str, Any] | None = None, remove: Iterable[str] | None = None
     ) -> str:
         """Django's own (ChangeList.get_query_string), with each key's and value's encoding
         remembered: a page asks for ~110 links (each filter choice, sort header, page number)

@@ -66,7 +66,24 @@ TEST_FIELDSET = _("Test")
 
 _LABELS = "_cx_content_labels"
 _CELLS = "_cx_list_cells"
-LIST_DEFERRED_FIELDS = (result_format.FIELD, "consent_wording", "internal_notes")
+# What the list's cells read (list_display below, the rows' links by pk): the page's rows read
+# only these. A column that reads another field would cost a query per row, which
+# tests/consultant/test_query_counts.py (the same queries for more rows) would show.
+LIST_FIELDS = (
+    "organisation",
+    "contact_requested_at",
+    "completed_at",
+    "created_at",
+    "last_step",
+    "version",
+    "consent_to_contact",
+    "next_contact_on",
+    "follow_up_status",
+    "consultant",
+    "consultant__username",
+    "consultant__first_name",
+    "consultant__last_name",
+)
 
 
 class _AssessmentAnnotations(TypedDict):
@@ -179,16 +196,18 @@ class _PageCells:
 
 
 class AssessmentChangeList(ChangeList):
-    """The list's page of rows without the long columns no cell shows: the stored result (a few
-    kilobytes of JSON, decoded per row; the level cell reads `overall_level_value`), the consent
-    wording and the notes. Only the rows shown: the export of the list reads whole rows."""
+    """The list's page of rows with only the columns its cells show (LIST_FIELDS): not the stored
+    result (a few kilobytes of JSON, decoded per row; the level cell reads
+    `overall_level_value`), the consent wording, the notes, nor the other dates and the
+    consultant's account (each date column is parsed per row on SQLite). Only the rows shown:
+    the export of the list reads whole rows."""
 
     # The date drill-down's first and last date, when the count read them (paging.py).
     date_bounds: dict[str, Any] | None = None
 
     def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
-        self.result_list = self.result_list.defer(*LIST_DEFERRED_FIELDS)
+        self.result_list = self.result_list.only(*LIST_FIELDS)
         self.date_bounds = getattr(self.paginator, "date_bounds", None)
 
     def get_query_string(

@@ -3,9 +3,12 @@ assessment with its result, answers, follow-up and comments."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache, partial
+from html import escape as html_escape
 from typing import TYPE_CHECKING, Any, TypedDict
+from urllib.parse import quote_plus, urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,7 +23,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +65,25 @@ FOLLOW_UP_FIELDS = ("follow_up_status", "consultant", "next_contact_on", "intern
 TEST_FIELDSET = _("Test")
 
 _LABELS = "_cx_content_labels"
-LIST_DEFERRED_FIELDS = (result_format.FIELD, "consent_wording", "internal_notes")
+_CELLS = "_cx_list_cells"
+# What the list's cells read (list_display below, the rows' links by pk): the page's rows read
+# only these. A column that reads another field would cost a query per row, which
+# tests/consultant/test_query_counts.py (the same queries for more rows) would show.
+LIST_FIELDS = (
+    "organisation",
+    "contact_requested_at",
+    "completed_at",
+    "created_at",
+    "last_step",
+    "version",
+    "consent_to_contact",
+    "next_contact_on",
+    "follow_up_status",
+    "consultant",
+    "consultant__username",
+    "consultant__first_name",
+    "consultant__last_name",
+)
 
 
 class _AssessmentAnnotations(TypedDict):
@@ -83,10 +104,6 @@ def content_labels(request: HttpRequest) -> workspace.ContentLabels:
 
 def _short_datetime(moment: datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
-
-
-def _short_date(moment: datetime) -> str:
-    return _day_text(timezone.localtime(moment).date(), get_language())
 
 
 # The list's cells repeat a few texts on every row: each is formatted once per language (and per
@@ -124,14 +141,92 @@ def _visually_hidden(text: str) -> SafeString:
     return format_html('<span class="cx-visually-hidden">{}</span>', text)
 
 
+@lru_cache(maxsize=4096)
+def _quote_plus(
+    text: str, safe: str = "", encoding: str | None = None, errors: str | None = None
+) -> str:
+    return quote_plus(text, safe, encoding, errors)
+
+
+class _PageCells:
+    """The list's cells that depend on the language, the time zone or today, with those read once
+    per page (each read is a look-up in the request's context, ~4-10 µs, three a row) rather than
+    once per cell. The methods are list_display's columns: their names give the cells' classes."""
+
+    def __init__(self) -> None:
+        self.language = get_language()
+        self.zone = timezone.get_current_timezone()
+        self.today = timezone.localdate(timezone=self.zone)
+        self.started = gettext("started")
+        self.due_today = gettext("today")
+        self.overdue = gettext("overdue")
+
+    def _short_date(self, moment: datetime) -> str:
+        return _day_text(moment.astimezone(self.zone).date(), self.language)
+
+    # The list's date: when a completed test became a lead, when an unfinished one began. Sorted
+    # by completion, as the list is by default (unfinished tests, with none, come last).
+    @admin.display(description=_("date"), ordering=F("completed_at").desc(nulls_last=True))
+    def test_date(self, assessment: Assessment) -> str:
+        # The day only: the list must fit 1,280 px; the time is on the assessment's page.
+        if assessment.completed_at:
+            return self._short_date(assessment.completed_at)
+        return format_html(
+            '{} <span class="cx-muted">({})</span>',
+            self._short_date(assessment.created_at),
+            self.started,
+        )
+
+    @admin.display(description=_("consent"), ordering="consent_to_contact")
+    def consent(self, assessment: Assessment) -> str:
+        return _consent_cell(assessment.consent_to_contact, self.language)
+
+    @admin.display(description=_("next contact"), ordering="next_contact_on")
+    def next_contact(self, assessment: Assessment) -> str:
+        day = assessment.next_contact_on
+        if day is None:
+            return "–"
+        shown = _day_text(day, self.language)
+        if day > self.today:
+            return shown
+        due = self.due_today if day == self.today else self.overdue
+        return format_html(
+            '<span class="cx-due">{}</span> <span class="cx-due-word">{}</span>', shown, due
+        )
+
+
 class AssessmentChangeList(ChangeList):
-    """The list's page of rows without the long columns no cell shows: the stored result (a few
-    kilobytes of JSON, decoded per row; the level cell reads `overall_level_value`), the consent
-    wording and the notes. Only the rows shown: the export of the list reads whole rows."""
+    """The list's page of rows with only the columns its cells show (LIST_FIELDS): not the stored
+    result (a few kilobytes of JSON, decoded per row; the level cell reads
+    `overall_level_value`), the consent wording, the notes, nor the other dates and the
+    consultant's account (each date column is parsed per row on SQLite). Only the rows shown:
+    the export of the list reads whole rows."""
+
+    # The date drill-down's first and last date, when the count read them (paging.py).
+    date_bounds: dict[str, Any] | None = None
 
     def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
-        self.result_list = self.result_list.defer(*LIST_DEFERRED_FIELDS)
+        self.result_list = self.result_list.only(*LIST_FIELDS)
+        self.date_bounds = getattr(self.paginator, "date_bounds", None)
+
+    def get_query_string(
+        self, new_params: dict[str, Any] | None = None, remove: Iterable[str] | None = None
+    ) -> str:
+        """Django's own (ChangeList.get_query_string), with each key's and value's encoding
+        remembered: a page asks for ~110 links (each filter choice, sort header, page number)
+        that repeat the same few keys and values."""
+        params = self.filter_params.copy()
+        for prefix in remove or ():
+            for key in list(params):
+                if key.startswith(prefix):
+                    del params[key]
+        for key, value in (new_params or {}).items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = value
+        return "?" + urlencode(sorted(params.items()), doseq=True, quote_via=_quote_plus)
 
 
 class FollowUpForm(forms.ModelForm):
@@ -210,15 +305,39 @@ class AssessmentAdmin(AssessmentToolsMixin):
                 level, labels.level_name(assessment.version_id, level), with_name=True
             )
 
+        # One for the request: the admin asks for list_display more than once (sortable_by
+        # compares the columns), and the same columns must come back.
+        cells = getattr(request, _CELLS, None)
+        if cells is None:
+            cells = _PageCells()
+            setattr(request, _CELLS, cells)
         return [
             "organisation_cell",
-            "test_date",
+            cells.test_date,
             overall_level,
-            "consent",
-            "next_contact",
+            cells.consent,
+            cells.next_contact,
             "owner",
             "follow_up_status",
         ]
+
+    def get_paginator(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Any],
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+    ) -> EstimatedCountPaginator:
+        # The list's rows bring the drill-down's dates; another list (the history's) has none.
+        dated = queryset.model is self.model
+        return EstimatedCountPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            date_field=self.date_hierarchy if dated else None,
+        )
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return AssessmentChangeList
@@ -308,11 +427,13 @@ class AssessmentAdmin(AssessmentToolsMixin):
     def action_checkbox(self, obj: Assessment) -> SafeString:
         # Django's own markup and label, written directly: rendering a form widget through the
         # template engine for each of 50 rows was 38 % of the list's template time.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            ACTION_CHECKBOX_NAME,
-            obj.pk,
-            format_html(_checkbox_label(get_language()), str(obj)),
+        # Written as format_html() would (the label's wording as it is, the row's text escaped),
+        # without its two calls a row (~4 % of the list's time).
+        label = _checkbox_label(get_language()).format(html_escape(str(obj)))
+        value = html_escape(str(obj.pk))
+        return mark_safe(  # noqa: S308  # nosec B308 B703  # the only values are escaped
+            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{value}" '
+            f'class="action-select" aria-label="{label}">'
         )
 
     @admin.display(description=_("organisation"), ordering="organisation")
@@ -327,43 +448,12 @@ class AssessmentAdmin(AssessmentToolsMixin):
             '{} <span class="cx-hot" title="{}">{}</span>', name, asked, gettext("Hot lead")
         )
 
-    @admin.display(description=_("consent"), ordering="consent_to_contact")
-    def consent(self, assessment: Assessment) -> str:
-        return _consent_cell(assessment.consent_to_contact, get_language())
-
-    @admin.display(description=_("next contact"), ordering="next_contact_on")
-    def next_contact(self, assessment: Assessment) -> str:
-        day = assessment.next_contact_on
-        if day is None:
-            return "–"
-        shown = _day_text(day, get_language())
-        today = timezone.localdate()
-        if day > today:
-            return shown
-        due = gettext("today") if day == today else gettext("overdue")
-        return format_html(
-            '<span class="cx-due">{}</span> <span class="cx-due-word">{}</span>', shown, due
-        )
-
     @admin.display(description=_("consultant"), ordering="consultant__username")
     def owner(self, assessment: Assessment) -> str:
         user = assessment.consultant
         if user is None:
             return "–"
         return user.get_full_name() or user.get_username()
-
-    # The list's date: when a completed test became a lead, when an unfinished one began. Sorted
-    # by completion, as the list is by default (unfinished tests, with none, come last).
-    @admin.display(description=_("date"), ordering=F("completed_at").desc(nulls_last=True))
-    def test_date(self, assessment: Assessment) -> str:
-        # The day only: the list must fit 1,280 px; the time is on the assessment's page.
-        if assessment.completed_at:
-            return _short_date(assessment.completed_at)
-        return format_html(
-            '{} <span class="cx-muted">({})</span>',
-            _short_date(assessment.created_at),
-            gettext("started"),
-        )
 
     @admin.display(description=_("date"), ordering="created_at")
     def started(self, assessment: Assessment) -> str:

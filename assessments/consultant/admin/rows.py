@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html import escape as html_escape
 from typing import Any
 from urllib.parse import quote as url_quote
 
@@ -37,6 +38,8 @@ from django.utils.safestring import mark_safe
 # neither quote() nor the query string's encoding change.
 _PK_MARK = "CXROWPKMARK"
 _PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
+# What admin/change_list_results.html writes between one row's cells and the next row's.
+_BETWEEN_ROWS = "</tr>\n\n\n<tr>"
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,8 @@ def _escaped(value: Any) -> str:
     # What format_html("{}", value) gives, without its lazy-string and safe-string wrappers.
     if hasattr(value, "__html__"):
         return str(value.__html__())
-    return escape(value) if isinstance(value, str) else str(conditional_escape(value))
+    # Django's escape() is html.escape() made safe, behind a check for lazy texts (~1 µs a call).
+    return html_escape(value) if isinstance(value, str) else str(conditional_escape(value))
 
 
 def _function_cell(
@@ -174,23 +178,21 @@ def _takes_fast_path(cl: ChangeList) -> bool:
     return not cl.formset and not cl.is_popup and not cl.to_field and bool(cl.list_display_links)
 
 
-def rows(cl: ChangeList) -> Iterator[ResultList]:
-    """Each listed object's cells, as Django's `results(cl)` gives them (one ResultList a row,
-    here holding the whole row's HTML)."""
+def _written_rows(cl: ChangeList) -> list[str] | None:
+    """Each listed object's row (its cells' HTML), or None where Django's code must write them."""
     if not _takes_fast_path(cl):
-        yield from results(cl)
-        return
+        return None
     try:
         link = escape(_change_link(cl))
     except NoReverseMatch:
-        yield from results(cl)  # no change page to link to: Django shows the text alone
-        return
+        return None  # no change page to link to: Django shows the text alone
     columns = _columns(cl)
     pk_attname = cl.pk_attname
+    written = []
     for obj in cl.result_list:
         # As reverse() puts the id in a path (admin's quote(), then percent-encoding).
         pk = url_quote(str(quote(getattr(obj, pk_attname))), safe=_PATH_SAFE)
-        href = link.replace(_PK_MARK, escape(pk))
+        href = link.replace(_PK_MARK, html_escape(pk))
         cells = []
         for column in columns:
             html, nowrap = column.value(obj)
@@ -198,6 +200,33 @@ def rows(cl: ChangeList) -> Iterator[ResultList]:
             if column.linked:
                 html = f'<a href="{href}">{html}</a>'
             cells.append(f'<{column.tag} class="{css}">{html}</{column.tag}>')
+        written.append("".join(cells))
+    return written
+
+
+def rows(cl: ChangeList) -> Iterator[ResultList]:
+    """Each listed object's cells, as Django's `results(cl)` gives them (one ResultList a row,
+    here holding the whole row's HTML)."""
+    written = _written_rows(cl)
+    if written is None:
+        yield from results(cl)
+        return
+    for row in written:
         # Every value was escaped by _escaped() (or was safe already); the rest is our markup.
-        row = "".join(cells)
         yield ResultList(None, [mark_safe(row)])  # noqa: S308  # nosec B308 B703
+
+
+def table_body(cl: ChangeList) -> list[ResultList]:
+    """The rows for change_list_results.html's `results`: on the fast way, every row in one.
+
+    The template's loop costs tens of µs a row (an `{% if %}` on the row's form, an inner loop,
+    a variable). It writes each row as `\n\n<tr>ROW</tr>\n`, so one "row" that holds every row
+    joined by what the template puts between two rows gives the same bytes.
+    """
+    written = _written_rows(cl)
+    if written is None:
+        return list(results(cl))
+    if not written:
+        return []
+    # As in rows(): every value escaped, the rest our markup.
+    return [ResultList(None, [mark_safe(_BETWEEN_ROWS.join(written))])]  # noqa: S308  # nosec B308 B703

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from .. import scoring
@@ -98,6 +101,11 @@ class Report:
         return sum(area.not_applicable for area in self.areas)
 
     @property
+    def chart_bands(self) -> SafeString:
+        """The level bands behind each bar of the results page's chart (the same for every area)."""
+        return _chart_bands(tuple((level.number, level.lower, level.upper) for level in self.levels))
+
+    @property
     def max_not_applicable_percent(self) -> int:
         """Above this share of "not applicable" answers an area gets no level, for "50 %"."""
         return round(scoring.MAX_NOT_APPLICABLE_SHARE_FOR_LEVEL * 100)
@@ -132,6 +140,18 @@ class Report:
     @property
     def questions(self) -> int:
         return sum(area.questions for area in self.areas)
+
+
+@lru_cache(maxsize=16)
+def _chart_bands(levels: tuple[tuple[int, float, float], ...]) -> SafeString:
+    # Rendered once per set of bands, not twice per area and page: the bands hold no text and
+    # nothing of a respondent, only the levels' numbers and edges, which are the whole key.
+    html = render_to_string(
+        "assessments/_chart_bands.html",
+        {"levels": [Level(number, "", "", lower, upper) for number, lower, upper in levels]},
+    )
+    # The template's own output less the file's closing newline: still safe HTML.
+    return mark_safe(html.removesuffix("\n"))  # noqa: S308  # nosec B308 B703
 
 
 def _translated_tip(tip: dict[str, str]) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
+from django.db import connections, router
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -154,6 +155,25 @@ def _chart_bands(levels: tuple[tuple[int, float, float], ...]) -> SafeString:
     return mark_safe(html.removesuffix("\n"))  # noqa: S308  # nosec B308 B703
 
 
+def _comments(assessment: Assessment) -> dict[int, AreaComment]:
+    """Area id → the consultant's comment on that area (AreaComment.objects.by_area), by a query
+    built and compiled once per database: building it was a tenth of the results page."""
+    alias = router.db_for_read(AreaComment)
+    sql = _comments_sql(alias, connections[alias].vendor)
+    found = AreaComment.objects.db_manager(alias).raw(sql, [assessment.pk])
+    return {comment.area_id: comment for comment in found}
+
+
+@lru_cache(maxsize=8)
+def _comments_sql(alias: str, vendor: str) -> str:
+    # Unordered: a dict by area, and the model's ordering would join two tables for nothing.
+    query = AreaComment.objects.using(alias).filter(assessment_id=0).order_by().query
+    sql, params = query.get_compiler(alias).as_sql()
+    if tuple(params) != (0,):  # the assessment's id, given at each execution
+        raise ValueError(f"unexpected parameters {params!r}")
+    return sql
+
+
 def _translated_tip(tip: dict[str, str]) -> str:
     return tip.get(get_language() or "fi") or tip.get("fi", "")
 
@@ -194,7 +214,7 @@ def build_report(assessment: Assessment) -> Report:
 
     strengths = [finding(f) for f in result.strengths]
     priorities = [finding(f) for f in result.priorities]
-    comments = AreaComment.objects.by_area(assessment)
+    comments = _comments(assessment)
     level_texts = {(text.area_id, text.level): text for text in content.area_levels}
 
     area_views = []

@@ -20,10 +20,13 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import connections, router
 from django.db.models import F, Q, QuerySet
+from django.dispatch import receiver
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from .. import scoring
 from .. import selectors as core_selectors
@@ -38,6 +41,25 @@ MEDIAN_WIDTH = 0.5  # the group's median line in a chart, in score points
 HISTORY_MIN_RESULTS = 3
 HISTORY_HEIGHT = 40
 HISTORY_WIDTH = 300
+
+
+def one_decimal(value: float) -> str:
+    """`value|floatformat:1` in the active language (the results page's figures), worked out
+    once per value and language: the filter was a tenth of a results page with a previous result."""
+    return _one_decimal(value, repr(value), get_language())
+
+
+@lru_cache(maxsize=4096)
+def _one_decimal(value: float, text: str, language: str | None) -> str:
+    # `text` tells apart numbers that are equal but print differently (0.0 and -0.0); the
+    # language is the one active, which the filter reads itself.
+    return floatformat(value, 1)
+
+
+@receiver(setting_changed)
+def _forget_formats(**kwargs: object) -> None:
+    # The filter reads the number format settings too; tests change them.
+    _one_decimal.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -84,6 +106,22 @@ class AreaComparison:
     @property
     def is_top_band(self) -> bool:
         return self.band == figures.TOP_BAND
+
+    @property
+    def lower_text(self) -> str:
+        return one_decimal(self.quartiles.lower) if self.quartiles else ""
+
+    @property
+    def upper_text(self) -> str:
+        return one_decimal(self.quartiles.upper) if self.quartiles else ""
+
+    @property
+    def median_text(self) -> str:
+        return one_decimal(self.quartiles.median) if self.quartiles else ""
+
+    @property
+    def score_text(self) -> str:
+        return one_decimal(self.score) if self.score is not None else ""
 
     @property
     def box_width(self) -> float:
@@ -361,7 +399,9 @@ def progress_results(assessment: Assessment) -> list[Assessment]:
     for item in results:
         # As select_related with only() would leave it: the label read, every other field deferred.
         label = getattr(item, "progress_version_label")  # noqa: B009  # the query's annotation
-        item.version = QuestionnaireVersion.from_db(alias, ["id", "label"], [item.version_id, label])
+        item.version = QuestionnaireVersion.from_db(
+            alias, ["id", "label"], [item.version_id, label]
+        )
     if not results and assessment.is_completed:
         return [assessment]
     return results
@@ -415,6 +455,22 @@ class Change:
         return round(self.mdc, 1)
 
     @property
+    def previous_text(self) -> str:
+        return one_decimal(self.previous)
+
+    @property
+    def current_text(self) -> str:
+        return one_decimal(self.current)
+
+    @property
+    def magnitude_text(self) -> str:
+        return one_decimal(self.magnitude)
+
+    @property
+    def mdc_text(self) -> str:
+        return one_decimal(self.mdc_rounded)
+
+    @property
     def direction(self) -> str:
         """ "up", "down" or "none" (inside the measurement error: no clear change)."""
         if not self.is_clear:
@@ -429,6 +485,10 @@ class HistoryPoint:
     version_label: str
     overall_score: float | None
     is_current: bool
+
+    @property
+    def score_text(self) -> str:
+        return one_decimal(self.overall_score) if self.overall_score is not None else ""
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,9 @@ class Report:
     @property
     def chart_bands(self) -> SafeString:
         """The level bands behind each bar of the results page's chart (the same for every area)."""
-        return _chart_bands(tuple((level.number, level.lower, level.upper) for level in self.levels))
+        return _chart_bands(
+            tuple((level.number, level.lower, level.upper) for level in self.levels)
+        )
 
     @property
     def max_not_applicable_percent(self) -> int:

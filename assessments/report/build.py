@@ -51,6 +51,16 @@ class FindingView:
     answer: str
     tip: str
 
+    @property
+    def priority_html(self) -> SafeString:
+        """The finding as one of the results page's priorities."""
+        return _fragment("assessments/_finding_priority.html", "item", self, get_language())
+
+    @property
+    def strength_html(self) -> SafeString:
+        """The finding as one of the results page's strengths."""
+        return _fragment("assessments/_finding_strength.html", "item", self, get_language())
+
 
 @dataclass(frozen=True)
 class AreaView:
@@ -77,6 +87,28 @@ class AreaView:
     mostly_not_applicable: bool = False
     comment_signer: str = ""
     comment_signed_on: date | None = None
+
+    @property
+    def level_html(self) -> SafeString:
+        """The level's texts on the results page: its description, the next level and the
+        recommendations (for an area with a level)."""
+        texts = _LevelTexts(
+            self.description,
+            self.next_level,
+            self.next_level_description,
+            tuple(self.recommendations),
+        )
+        return _fragment("assessments/_area_level.html", "area", texts, get_language())
+
+
+@dataclass(frozen=True)
+class _LevelTexts:
+    """What assessments/_area_level.html reads of an area: the version's texts only."""
+
+    description: str
+    next_level: Level | None
+    next_level_description: str
+    recommendations: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -153,6 +185,17 @@ def _chart_bands(levels: tuple[tuple[int, float, float], ...]) -> SafeString:
         "assessments/_chart_bands.html",
         {"levels": [Level(number, "", "", lower, upper) for number, lower, upper in levels]},
     )
+    # The template's own output less the file's closing newline: still safe HTML.
+    return mark_safe(html.removesuffix("\n"))  # noqa: S308  # nosec B308 B703
+
+
+@lru_cache(maxsize=2048)
+def _fragment(template: str, name: str, values: object, language: str | None) -> SafeString:
+    """The template rendered with `values` (a frozen dataclass) as `name`, kept per values and
+    language. The values are the whole of what the part reads, and only the questionnaire's texts
+    and a level's number: equal values make the same HTML, whoever's page it is. Rendered in the
+    active language, which is the key's."""
+    html = render_to_string(template, {name: values})
     # The template's own output less the file's closing newline: still safe HTML.
     return mark_safe(html.removesuffix("\n"))  # noqa: S308  # nosec B308 B703
 

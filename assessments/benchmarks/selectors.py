@@ -419,7 +419,7 @@ def _progress_sql(alias: str, vendor: str) -> str:
     sql, params = query.get_compiler(alias).as_sql()
     if tuple(params) != (0,):  # the assessment's id, given at each execution
         raise ValueError(f"unexpected parameters {params!r}")
-    return sql
+    return str(sql)
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,21 @@ THRESHOLD_FLOOR whatever the settings say):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.core.signals import setting_changed
+from django.db import connections, router
+from django.db.models import F, Q, QuerySet
+from django.dispatch import receiver
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from .. import scoring
 from .. import selectors as core_selectors
@@ -35,6 +41,25 @@ MEDIAN_WIDTH = 0.5  # the group's median line in a chart, in score points
 HISTORY_MIN_RESULTS = 3
 HISTORY_HEIGHT = 40
 HISTORY_WIDTH = 300
+
+
+def one_decimal(value: float) -> str:
+    """`value|floatformat:1` in the active language (the results page's figures), worked out
+    once per value and language: the filter was a tenth of a results page with a previous result."""
+    return _one_decimal(value, repr(value), get_language())
+
+
+@lru_cache(maxsize=4096)
+def _one_decimal(value: float, text: str, language: str | None) -> str:
+    # `text` tells apart numbers that are equal but print differently (0.0 and -0.0); the
+    # language is the one active, which the filter reads itself.
+    return floatformat(value, 1)
+
+
+@receiver(setting_changed)
+def _forget_formats(**kwargs: object) -> None:
+    # The filter reads the number format settings too; tests change them.
+    _one_decimal.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -81,6 +106,22 @@ class AreaComparison:
     @property
     def is_top_band(self) -> bool:
         return self.band == figures.TOP_BAND
+
+    @property
+    def lower_text(self) -> str:
+        return one_decimal(self.quartiles.lower) if self.quartiles else ""
+
+    @property
+    def upper_text(self) -> str:
+        return one_decimal(self.quartiles.upper) if self.quartiles else ""
+
+    @property
+    def median_text(self) -> str:
+        return one_decimal(self.quartiles.median) if self.quartiles else ""
+
+    @property
+    def score_text(self) -> str:
+        return one_decimal(self.score) if self.score is not None else ""
 
     @property
     def box_width(self) -> float:
@@ -330,18 +371,55 @@ def comparison(assessment: Assessment, asked: object = None) -> Comparison | Non
 # ---------------------------------------------------------------- series and change
 
 
+def _series_query(assessment_id: int) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.completed()
+        .filter(series_member__series__members__assessment_id=assessment_id)
+        .order_by("completed_at", "pk")
+    )
+
+
 def series_results(assessment: Assessment) -> list[Assessment]:
     """The completed results of the assessment's series, oldest first (just itself when it is in
     no series); one query."""
-    results = list(
-        Assessment.objects.completed()
-        .filter(series_member__series__members__assessment_id=assessment.pk)
-        .select_related("version")
-        .order_by("completed_at", "pk")
-    )
+    results = list(_series_query(assessment.pk).select_related("version"))
     if not results and assessment.is_completed:
         return [assessment]
     return results
+
+
+def progress_results(assessment: Assessment) -> list[Assessment]:
+    """`series_results` with only what `progress` reads of each: the id, completion time, stored
+    result and version (its id and label; reading another field of it would be a query). The
+    results page reads this on every view: the query is built and compiled once per database (it
+    and reading the whole rows, the versions' glossaries among them, were a sixth of the page)."""
+    alias = router.db_for_read(Assessment)
+    sql = _progress_sql(alias, connections[alias].vendor)
+    results = list(Assessment.objects.db_manager(alias).raw(sql, [assessment.pk]))
+    for item in results:
+        # As select_related with only() would leave it: the label read, every other field deferred.
+        label = getattr(item, "progress_version_label")  # noqa: B009  # the query's annotation
+        item.version = QuestionnaireVersion.from_db(
+            alias, ["id", "label"], [item.version_id, label]
+        )
+    if not results and assessment.is_completed:
+        return [assessment]
+    return results
+
+
+@lru_cache(maxsize=8)
+def _progress_sql(alias: str, vendor: str) -> str:
+    query = (
+        _series_query(0)
+        .using(alias)
+        .annotate(progress_version_label=F("version__label"))
+        .only("pk", "completed_at", "result", "version_id")
+        .query
+    )
+    sql, params = query.get_compiler(alias).as_sql()
+    if tuple(params) != (0,):  # the assessment's id, given at each execution
+        raise ValueError(f"unexpected parameters {params!r}")
+    return str(sql)
 
 
 @dataclass(frozen=True)
@@ -377,6 +455,22 @@ class Change:
         return round(self.mdc, 1)
 
     @property
+    def previous_text(self) -> str:
+        return one_decimal(self.previous)
+
+    @property
+    def current_text(self) -> str:
+        return one_decimal(self.current)
+
+    @property
+    def magnitude_text(self) -> str:
+        return one_decimal(self.magnitude)
+
+    @property
+    def mdc_text(self) -> str:
+        return one_decimal(self.mdc_rounded)
+
+    @property
     def direction(self) -> str:
         """ "up", "down" or "none" (inside the measurement error: no clear change)."""
         if not self.is_clear:
@@ -391,6 +485,10 @@ class HistoryPoint:
     version_label: str
     overall_score: float | None
     is_current: bool
+
+    @property
+    def score_text(self) -> str:
+        return one_decimal(self.overall_score) if self.overall_score is not None else ""
 
 
 @dataclass(frozen=True)
@@ -455,11 +553,31 @@ def measurement_errors(
         for version_id in set(version_ids)
         for row in distributions(version_id, [everyone])[everyone]
     ):
+        errors[(row.version_id, row.area)] = _row_error(row)
+    return errors
+
+
+# A row's error, worked out once per state of the row rather than on every results page with a
+# previous result (two passes over its thousand-cell histogram, about ten times the cost of the
+# key). Keyed by the figures themselves, not by the row: whatever changes them (a stored or
+# deleted result, a rebuild) makes a new key, so a kept error is never stale. The figures are
+# everyone's aggregates, nothing of one respondent.
+_ROW_ERRORS: dict[tuple[int, tuple[int, ...], str], figures.MeasurementError] = {}
+_ROW_ERRORS_MAX = 512
+
+
+def _row_error(row: Distribution) -> figures.MeasurementError:
+    key = (row.count, tuple(row.histogram), json.dumps(row.moments, sort_keys=True))
+    found = _ROW_ERRORS.get(key)
+    if found is None:
         moments = figures.ItemMoments.load(row.moments)
-        errors[(row.version_id, row.area)] = figures.measurement_error(
+        found = figures.measurement_error(
             figures.standard_deviation(row.histogram), moments.alpha(), moments.count
         )
-    return errors
+        if len(_ROW_ERRORS) >= _ROW_ERRORS_MAX:
+            _ROW_ERRORS.clear()
+        _ROW_ERRORS[key] = found
+    return found
 
 
 def _error(
@@ -473,7 +591,7 @@ def progress(
 ) -> Progress | None:
     """The change since the previous completed result of the series; None for a first result."""
     if results is None:
-        results = series_results(assessment)
+        results = progress_results(assessment)
     earlier = [
         item
         for item in results

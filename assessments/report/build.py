@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
+from django.db import connections, router
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from .. import scoring
@@ -47,6 +51,16 @@ class FindingView:
     answer: str
     tip: str
 
+    @property
+    def priority_html(self) -> SafeString:
+        """The finding as one of the results page's priorities."""
+        return _fragment("assessments/_finding_priority.html", "item", self, get_language())
+
+    @property
+    def strength_html(self) -> SafeString:
+        """The finding as one of the results page's strengths."""
+        return _fragment("assessments/_finding_strength.html", "item", self, get_language())
+
 
 @dataclass(frozen=True)
 class AreaView:
@@ -74,6 +88,28 @@ class AreaView:
     comment_signer: str = ""
     comment_signed_on: date | None = None
 
+    @property
+    def level_html(self) -> SafeString:
+        """The level's texts on the results page: its description, the next level and the
+        recommendations (for an area with a level)."""
+        texts = _LevelTexts(
+            self.description,
+            self.next_level,
+            self.next_level_description,
+            tuple(self.recommendations),
+        )
+        return _fragment("assessments/_area_level.html", "area", texts, get_language())
+
+
+@dataclass(frozen=True)
+class _LevelTexts:
+    """What assessments/_area_level.html reads of an area: the version's texts only."""
+
+    description: str
+    next_level: Level | None
+    next_level_description: str
+    recommendations: tuple[str, ...]
+
 
 @dataclass(frozen=True)
 class Report:
@@ -96,6 +132,13 @@ class Report:
     @property
     def not_applicable(self) -> int:
         return sum(area.not_applicable for area in self.areas)
+
+    @property
+    def chart_bands(self) -> SafeString:
+        """The level bands behind each bar of the results page's chart (the same for every area)."""
+        return _chart_bands(
+            tuple((level.number, level.lower, level.upper) for level in self.levels)
+        )
 
     @property
     def max_not_applicable_percent(self) -> int:
@@ -132,6 +175,48 @@ class Report:
     @property
     def questions(self) -> int:
         return sum(area.questions for area in self.areas)
+
+
+@lru_cache(maxsize=16)
+def _chart_bands(levels: tuple[tuple[int, float, float], ...]) -> SafeString:
+    # Rendered once per set of bands, not twice per area and page: the bands hold no text and
+    # nothing of a respondent, only the levels' numbers and edges, which are the whole key.
+    html = render_to_string(
+        "assessments/_chart_bands.html",
+        {"levels": [Level(number, "", "", lower, upper) for number, lower, upper in levels]},
+    )
+    # The template's own output less the file's closing newline: still safe HTML.
+    return mark_safe(html.removesuffix("\n"))  # noqa: S308  # nosec B308 B703
+
+
+@lru_cache(maxsize=2048)
+def _fragment(template: str, name: str, values: object, language: str | None) -> SafeString:
+    """The template rendered with `values` (a frozen dataclass) as `name`, kept per values and
+    language. The values are the whole of what the part reads, and only the questionnaire's texts
+    and a level's number: equal values make the same HTML, whoever's page it is. Rendered in the
+    active language, which is the key's."""
+    html = render_to_string(template, {name: values})
+    # The template's own output less the file's closing newline: still safe HTML.
+    return mark_safe(html.removesuffix("\n"))  # noqa: S308  # nosec B308 B703
+
+
+def _comments(assessment: Assessment) -> dict[int, AreaComment]:
+    """Area id → the consultant's comment on that area (AreaComment.objects.by_area), by a query
+    built and compiled once per database: building it was a tenth of the results page."""
+    alias = router.db_for_read(AreaComment)
+    sql = _comments_sql(alias, connections[alias].vendor)
+    found = AreaComment.objects.db_manager(alias).raw(sql, [assessment.pk])
+    return {comment.area_id: comment for comment in found}
+
+
+@lru_cache(maxsize=8)
+def _comments_sql(alias: str, vendor: str) -> str:
+    # Unordered: a dict by area, and the model's ordering would join two tables for nothing.
+    query = AreaComment.objects.using(alias).filter(assessment_id=0).order_by().query
+    sql, params = query.get_compiler(alias).as_sql()
+    if tuple(params) != (0,):  # the assessment's id, given at each execution
+        raise ValueError(f"unexpected parameters {params!r}")
+    return sql
 
 
 def _translated_tip(tip: dict[str, str]) -> str:
@@ -174,7 +259,7 @@ def build_report(assessment: Assessment) -> Report:
 
     strengths = [finding(f) for f in result.strengths]
     priorities = [finding(f) for f in result.priorities]
-    comments = AreaComment.objects.by_area(assessment)
+    comments = _comments(assessment)
     level_texts = {(text.area_id, text.level): text for text in content.area_levels}
 
     area_views = []

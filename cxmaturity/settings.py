@@ -91,7 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with a policy that no response changes built once (assessments/headers.py).
+    "assessments.headers.CSPMiddleware",
     # Below CSP and X-Frame-Options: lets EMBED_ALLOWED_ORIGINS frame the respondent's pages.
     "assessments.embed.EmbedMiddleware",
     # Answers a tripped rate limit with RATELIMIT_VIEW (429) instead of a bare 403.

@@ -95,12 +95,10 @@ def _policies() -> tuple[_Policy, _Policy]:
 
     def excluded(setting: str) -> tuple[str, ...]:
         policy: dict[str, Any] = getattr(settings, setting, None) or {}
-        return tuple(policy.get("EXCLUDE_URL_PREFIXES", None) or ())
+        return tuple(policy.get("EXCLUDE_URL_PREFIXES") or ())
 
     return (
-        _Policy(
-            HEADER, build_policy(), "_csp_exempt", excluded("CONTENT_SECURITY_POLICY")
-        ),
+        _Policy(HEADER, build_policy(), "_csp_exempt", excluded("CONTENT_SECURITY_POLICY")),
         _Policy(
             HEADER_REPORT_ONLY,
             build_policy(report_only=True),

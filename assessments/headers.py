@@ -15,7 +15,7 @@ from __future__ import annotations
 import http
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
@@ -62,9 +62,20 @@ class ResponseHeadersMiddleware:
                 "Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
             )
         if is_personal(getattr(request, "resolver_match", None)):
-            patch_cache_control(response, private=True, no_store=True)
+            response["Cache-Control"] = _personal_cache_control(response.get("Cache-Control", ""))
             response["X-Robots-Tag"] = NOINDEX
         return response
+
+
+@lru_cache(maxsize=32)
+def _personal_cache_control(given: str) -> str:
+    """`patch_cache_control(response, private=True, no_store=True)` on a response whose
+    Cache-Control is `given`: the same few headers every time, worked out once each."""
+    response = HttpResponse()
+    if given:
+        response["Cache-Control"] = given
+    patch_cache_control(response, private=True, no_store=True)
+    return response["Cache-Control"]
 
 
 # What a view or a decorator sets on a response to change its policy (django-csp's

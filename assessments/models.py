@@ -452,9 +452,28 @@ def find_by_token(queryset: models.QuerySet[_RowT], field: str, token: str) -> _
     The database narrows the search by the token's first characters only; the whole token is
     then compared with compare_digest, so response times reveal nothing about the rest.
     """
-    if not isinstance(token, str) or not 32 <= len(token) <= 64:
+    if not is_token_shaped(token):
         return None
-    prefix = token[:TOKEN_SELECTOR_LENGTH]
+    for candidate in token_candidates(queryset, field, token[:TOKEN_SELECTOR_LENGTH]):
+        if tokens_match(getattr(candidate, field), token):
+            return candidate
+    return None
+
+
+def is_token_shaped(token: object) -> bool:
+    """Whether `token` can be a private token at all (anything else is looked up nowhere)."""
+    return isinstance(token, str) and 32 <= len(token) <= 64
+
+
+def tokens_match(stored: object, token: str) -> bool:
+    """The whole token compared in constant time (see `find_by_token`)."""
+    return secrets.compare_digest(str(stored).encode(), token.encode())
+
+
+def token_candidates(
+    queryset: models.QuerySet[_RowT], field: str, prefix: str
+) -> models.QuerySet[_RowT]:
+    """The rows whose token in `field` starts with `prefix`, through the token's index."""
     if connections[queryset.db].vendor == "sqlite":
         # SQLite's LIKE ignores case and so never uses the token's index (a scan of every row per
         # page view); a range over the binary-ordered index finds the same rows, as tokens are
@@ -464,10 +483,7 @@ def find_by_token(queryset: models.QuerySet[_RowT], field: str, token: str) -> _
         candidates = queryset.filter(**{f"{field}__startswith": prefix})  # the pattern index
     # No ordering: at most a few rows share a prefix, and sorting them cost the cached PDF's
     # download a tenth of its time in building the query.
-    for candidate in candidates.order_by():
-        if secrets.compare_digest(str(getattr(candidate, field)).encode(), token.encode()):
-            return candidate
-    return None
+    return candidates.order_by()
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):

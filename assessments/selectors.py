@@ -3,7 +3,7 @@ saved answers, and the scoring module's plain view of both. Nothing here writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -11,13 +11,18 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import Prefetch
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Prefetch, QuerySet
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.utils import translation
 
 from . import glossary, reading, scoring
 from .codes import DONT_KNOW, NOT_APPLICABLE
 from .models import (
+    TOKEN_SELECTOR_LENGTH,
+    Answer,
     Area,
     AreaLevel,
     Assessment,
@@ -25,12 +30,17 @@ from .models import (
     Option,
     Question,
     QuestionnaireVersion,
+    is_token_shaped,
+    token_candidates,
+    tokens_match,
 )
 
 
 def assessment_for_token(token: str) -> Assessment | None:
-    """The assessment whose private token this is, with its version; None for any other text."""
-    return Assessment.objects.select_related("version").by_token(token)
+    """The assessment whose private token this is, with its version; None for any other text.
+    As `Assessment.objects.select_related("version").by_token(token)`, with its SQL prepared
+    once (`_token_lookup`)."""
+    return _by_token(_WHOLE, token)
 
 
 # What finding a cached PDF report needs (its cache name and file name): a download reads these
@@ -41,7 +51,97 @@ DOWNLOAD_FIELDS = ("token", "completed_at", "result_revision", "updated_at", "or
 def assessment_for_download(token: str) -> Assessment | None:
     """The assessment whose private token this is, with only `DOWNLOAD_FIELDS` read (and its
     id); None for any other text. `assessment_for_token` reads the whole row and its version."""
-    return Assessment.objects.only(*DOWNLOAD_FIELDS).by_token(token)
+    return _by_token(_DOWNLOAD, token)
+
+
+# The look-ups by private token, by name: every page of a test and every download runs one, and
+# building and compiling its query was about 45 % of the cached PDF's download.
+_WHOLE = "whole"
+_DOWNLOAD = "download"
+_TOKEN_QUERYSETS: dict[str, Callable[[], QuerySet[Assessment]]] = {
+    _WHOLE: lambda: Assessment.objects.select_related("version"),
+    _DOWNLOAD: lambda: Assessment.objects.only(*DOWNLOAD_FIELDS),
+}
+# Stands for the token's prefix while the query is compiled: letters only, so that no backend
+# escapes it, and no token holds it (a token is 32 characters or more and starts no query).
+_PREFIX_MARK = "cxtokenprefixmark"
+
+
+# Each column's converters (by position) as the backend gives them for a compiled query.
+_Converters = tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+
+
+@dataclass(frozen=True)
+class _TokenLookup:
+    """One look-up's compiled SQL and what turns its rows into instances, as Django's own
+    ModelIterable does (from_db, the select_related populators, the backend's converters)."""
+
+    sql: str
+    params: tuple[str, ...]  # each holds _PREFIX_MARK where the prefix goes
+    like: bool  # the prefix is matched by LIKE (escaped as Django escapes it) or by a range
+    model: type[Assessment]
+    init_list: tuple[str, ...]
+    model_end: int
+    token_index: int
+    related: tuple[Any, ...]
+    converters: _Converters
+
+
+def _by_token(name: str, token: str) -> Assessment | None:
+    """What `find_by_token` finds for the queryset `_TOKEN_QUERYSETS[name]`, in the same one
+    query, without building it: the SQL is compiled once per connection and reused with the
+    prefix as its parameter. The same candidates, compared in constant time by the same rule."""
+    if not is_token_shaped(token):
+        return None
+    alias = router.db_for_read(Assessment)
+    connection = connections[alias]
+    lookup = _token_lookup(connection, name)
+    prefix = token[:TOKEN_SELECTOR_LENGTH]
+    if lookup.like:
+        prefix = connection.ops.prep_for_like_query(prefix)
+    params = [param.replace(_PREFIX_MARK, prefix) for param in lookup.params]
+    with connection.cursor() as cursor:
+        cursor.execute(lookup.sql, params)
+        rows = cursor.fetchall()
+    for raw in rows:
+        row = _converted(raw, lookup.converters, connection)
+        if tokens_match(row[lookup.token_index], token):
+            found = lookup.model.from_db(alias, lookup.init_list, row[: lookup.model_end])
+            for populator in lookup.related:
+                populator.populate(row, found)
+            return found
+    return None
+
+
+# Keyed by the connection itself (one per thread): the converters are its backend's methods.
+@lru_cache(maxsize=64)
+def _token_lookup(connection: BaseDatabaseWrapper, name: str) -> _TokenLookup:
+    queryset = _TOKEN_QUERYSETS[name]().using(connection.alias)
+    candidates = token_candidates(queryset, "token", _PREFIX_MARK)
+    compiler = candidates.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    if not params or not all(
+        isinstance(param, str) and param.count(_PREFIX_MARK) == 1 for param in params
+    ):
+        raise ImproperlyConfigured(f"the token look-up's parameters are not the prefix: {params}")
+    select, klass_info = compiler.select, compiler.klass_info
+    if compiler.annotation_col_map or klass_info is None:
+        raise ImproperlyConfigured("the token look-up selects more than its model")
+    start, *_, last = klass_info["select_fields"]
+    if start != 0:
+        raise ImproperlyConfigured("the token look-up's model columns do not come first")
+    init_list = tuple(column[0].target.attname for column in select[: last + 1])
+    return _TokenLookup(
+        sql=sql,
+        params=tuple(params),
+        like=connection.vendor != "sqlite",
+        model=klass_info["model"],
+        init_list=init_list,
+        model_end=last + 1,
+        token_index=init_list.index("token"),
+        related=tuple(get_related_populators(klass_info, select, connection.alias)),
+        converters=_compiled_converters(compiler),
+    )
 
 
 def current_version() -> QuestionnaireVersion | None:
@@ -160,14 +260,59 @@ def background_step(area_count: int) -> int:
 def answer_choices(assessment: Assessment) -> dict[int, str]:
     """Question id → the saved choice as a form value (an option id, DONT_KNOW or
     NOT_APPLICABLE)."""
-    return {
-        question_id: str(option_id)
-        if option_id
-        else (NOT_APPLICABLE if not_applicable else DONT_KNOW)
-        for question_id, option_id, not_applicable in assessment.answers.values_list(
-            "question_id", "option_id", "not_applicable"
+    # `assessment.answers.values_list("question_id", "option_id", "not_applicable")`, its SQL
+    # compiled once per connection (building it was a fifth of an area page's time).
+    alias = router.db_for_read(Answer, instance=assessment)
+    connection = connections[alias]
+    sql, converters = _answer_choices_sql(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assessment.pk])
+        rows = cursor.fetchall()
+    choices = {}
+    for raw in rows:
+        question_id, option_id, not_applicable = _converted(raw, converters, connection)
+        choices[question_id] = (
+            str(option_id) if option_id else (NOT_APPLICABLE if not_applicable else DONT_KNOW)
         )
-    }
+    return choices
+
+
+# Stands for the assessment's id while the query is compiled: no row has a negative id.
+_ID_MARK = -7_654_321
+
+
+def _converted(
+    raw: Sequence[Any], converters: _Converters, connection: BaseDatabaseWrapper
+) -> list[Any]:
+    """A row as Django's compiler hands it on: each column through its backend's converters."""
+    row = list(raw)
+    for position, functions, expression in converters:
+        value = row[position]
+        for convert in functions:
+            value = convert(value, expression, connection)
+        row[position] = value
+    return row
+
+
+def _compiled_converters(compiler: Any) -> _Converters:
+    converters = compiler.get_converters([column[0] for column in compiler.select])
+    return tuple(
+        (position, tuple(functions), expression)
+        for position, (functions, expression) in converters.items()
+    )
+
+
+# Keyed by the connection itself (one per thread): the converters are its backend's methods.
+@lru_cache(maxsize=64)
+def _answer_choices_sql(connection: BaseDatabaseWrapper) -> tuple[str, _Converters]:
+    queryset = Answer.objects.using(connection.alias).filter(assessment_id=_ID_MARK)
+    compiler = queryset.values_list(
+        "question_id", "option_id", "not_applicable"
+    ).query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    if tuple(params) != (_ID_MARK,):
+        raise ImproperlyConfigured(f"the answers' query has other parameters: {params}")
+    return sql, _compiled_converters(compiler)
 
 
 def first_unanswered_step(assessment: Assessment, areas: Sequence[Area]) -> int:

@@ -16,11 +16,12 @@ respondent. A page view builds no form at all: it needs only the saved answers' 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from crispy_forms.utils import render_crispy_form
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from ..glossary import Term
@@ -107,3 +108,28 @@ def questions_html(
     pieces.append(found.html[start:])
     # Safe: the template's own escaped output, and " checked".
     return mark_safe("".join(pieces))  # noqa: S308  # nosec B308 B703
+
+
+# The landing page's list of areas (its heading counts the questions) depends on nothing but the
+# version's content and the language: rendered once per both, keyed as the questions above.
+_landing_store: dict[tuple[int, datetime, int, str], SafeString] = {}
+
+
+def landing_areas_html(
+    version: QuestionnaireVersion, areas: Sequence[Area], question_count: int, language: str
+) -> SafeString:
+    """`_landing_areas.html` for the version's `areas`, the same for every visitor."""
+    key = (version.pk, version.created_at, version.content_revision, language)
+    found = _landing_store.get(key)
+    if found is None:
+        found = mark_safe(  # noqa: S308  # nosec B308 B703: the template escapes what it shows
+            render_to_string(
+                "assessments/_landing_areas.html",
+                {"areas": areas, "question_count": question_count},
+            )
+        )
+        with _lock:
+            if len(_landing_store) >= MAX_ENTRIES:
+                _landing_store.clear()
+            _landing_store[key] = found
+    return found

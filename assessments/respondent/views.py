@@ -248,13 +248,18 @@ def _landing(request: HttpRequest) -> HttpResponse:
     if isinstance(remembered, int):
         # The continue link is built from the row, which alone holds the token.
         unfinished = Assessment.objects.in_progress().filter(pk=remembered).first()
+    question_count = sum(len(area.questions.all()) for area in areas)
     response = render(
         request,
         "assessments/landing.html",
         {
             "version": version,
             "areas": areas,
-            "question_count": sum(len(area.questions.all()) for area in areas),
+            "areas_html": fragments.landing_areas_html(
+                version, areas, question_count, get_language()
+            )
+            if version and areas
+            else "",
             "completion_time": selectors.completion_time(version) if version else None,
             "unfinished": unfinished,
             "campaign": _campaign_from_landing(request),

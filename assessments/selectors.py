@@ -18,7 +18,7 @@ from django.db.models import Prefetch, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.utils import translation
 
-from . import glossary, reading, scoring
+from . import glossary, prepared, reading, scoring
 from .codes import DONT_KNOW, NOT_APPLICABLE
 from .models import (
     TOKEN_SELECTOR_LENGTH,
@@ -67,10 +67,6 @@ _TOKEN_QUERYSETS: dict[str, Callable[[], QuerySet[Assessment]]] = {
 _PREFIX_MARK = "cxtokenprefixmark"
 
 
-# Each column's converters (by position) as the backend gives them for a compiled query.
-_Converters = tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
-
-
 @dataclass(frozen=True)
 class _TokenLookup:
     """One look-up's compiled SQL and what turns its rows into instances, as Django's own
@@ -84,7 +80,7 @@ class _TokenLookup:
     model_end: int
     token_index: int
     related: tuple[Any, ...]
-    converters: _Converters
+    converters: prepared.Converters
 
 
 def _by_token(name: str, token: str) -> Assessment | None:
@@ -104,7 +100,7 @@ def _by_token(name: str, token: str) -> Assessment | None:
         cursor.execute(lookup.sql, params)
         rows = cursor.fetchall()
     for raw in rows:
-        row = _converted(raw, lookup.converters, connection)
+        row = prepared.converted(raw, lookup.converters, connection)
         if tokens_match(row[lookup.token_index], token):
             found = lookup.model.from_db(alias, lookup.init_list, row[: lookup.model_end])
             for populator in lookup.related:
@@ -140,7 +136,7 @@ def _token_lookup(connection: BaseDatabaseWrapper, name: str) -> _TokenLookup:
         model_end=last + 1,
         token_index=init_list.index("token"),
         related=tuple(get_related_populators(klass_info, select, connection.alias)),
-        converters=_compiled_converters(compiler),
+        converters=prepared.converters_of(compiler),
     )
 
 
@@ -264,55 +260,25 @@ def answer_choices(assessment: Assessment) -> dict[int, str]:
     # compiled once per connection (building it was a fifth of an area page's time).
     alias = router.db_for_read(Answer, instance=assessment)
     connection = connections[alias]
-    sql, converters = _answer_choices_sql(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [assessment.pk])
-        rows = cursor.fetchall()
     choices = {}
-    for raw in rows:
-        question_id, option_id, not_applicable = _converted(raw, converters, connection)
+    for question_id, option_id, not_applicable in _answer_choices_query(connection).rows(
+        connection, [assessment.pk]
+    ):
         choices[question_id] = (
             str(option_id) if option_id else (NOT_APPLICABLE if not_applicable else DONT_KNOW)
         )
     return choices
 
 
-# Stands for the assessment's id while the query is compiled: no row has a negative id.
-_ID_MARK = -7_654_321
-
-
-def _converted(
-    raw: Sequence[Any], converters: _Converters, connection: BaseDatabaseWrapper
-) -> list[Any]:
-    """A row as Django's compiler hands it on: each column through its backend's converters."""
-    row = list(raw)
-    for position, functions, expression in converters:
-        value = row[position]
-        for convert in functions:
-            value = convert(value, expression, connection)
-        row[position] = value
-    return row
-
-
-def _compiled_converters(compiler: Any) -> _Converters:
-    converters = compiler.get_converters([column[0] for column in compiler.select])
-    return tuple(
-        (position, tuple(functions), expression)
-        for position, (functions, expression) in converters.items()
-    )
-
-
 # Keyed by the connection itself (one per thread): the converters are its backend's methods.
 @lru_cache(maxsize=64)
-def _answer_choices_sql(connection: BaseDatabaseWrapper) -> tuple[str, _Converters]:
-    queryset = Answer.objects.using(connection.alias).filter(assessment_id=_ID_MARK)
-    compiler = queryset.values_list(
-        "question_id", "option_id", "not_applicable"
-    ).query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
-    if tuple(params) != (_ID_MARK,):
-        raise ImproperlyConfigured(f"the answers' query has other parameters: {params}")
-    return sql, _compiled_converters(compiler)
+def _answer_choices_query(connection: BaseDatabaseWrapper) -> prepared.PreparedQuery:
+    queryset = Answer.objects.using(connection.alias).filter(assessment_id=prepared.ID_MARK)
+    return prepared.compile_query(
+        queryset.values_list("question_id", "option_id", "not_applicable"),
+        connection,
+        (prepared.ID_MARK,),
+    )
 
 
 def first_unanswered_step(assessment: Assessment, areas: Sequence[Area]) -> int:

@@ -28,7 +28,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, ngettext
 
-from .. import scoring
+from .. import prepared, scoring
 from .. import selectors as core_selectors
 from ..models import Assessment, QuestionnaireVersion
 from . import figures
@@ -409,17 +409,13 @@ def progress_results(assessment: Assessment) -> list[Assessment]:
 
 @lru_cache(maxsize=8)
 def _progress_sql(alias: str, vendor: str) -> str:
-    query = (
-        _series_query(0)
+    queryset = (
+        _series_query(prepared.ID_MARK)
         .using(alias)
         .annotate(progress_version_label=F("version__label"))
         .only("pk", "completed_at", "result", "version_id")
-        .query
     )
-    sql, params = query.get_compiler(alias).as_sql()
-    if tuple(params) != (0,):  # the assessment's id, given at each execution
-        raise ValueError(f"unexpected parameters {params!r}")
-    return str(sql)
+    return prepared.compile_query(queryset, connections[alias], (prepared.ID_MARK,)).sql
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .. import scoring
+from .. import prepared, scoring
 from ..glossary import Term, terms
 from ..models import AreaComment, Assessment, Question
 from ..selectors import questionnaire_content
@@ -212,11 +212,8 @@ def _comments(assessment: Assessment) -> dict[int, AreaComment]:
 @lru_cache(maxsize=8)
 def _comments_sql(alias: str, vendor: str) -> str:
     # Unordered: a dict by area, and the model's ordering would join two tables for nothing.
-    query = AreaComment.objects.using(alias).filter(assessment_id=0).order_by().query
-    sql, params = query.get_compiler(alias).as_sql()
-    if tuple(params) != (0,):  # the assessment's id, given at each execution
-        raise ValueError(f"unexpected parameters {params!r}")
-    return sql
+    queryset = AreaComment.objects.using(alias).filter(assessment_id=prepared.ID_MARK).order_by()
+    return prepared.compile_query(queryset, connections[alias], (prepared.ID_MARK,)).sql
 
 
 def _translated_tip(tip: dict[str, str]) -> str:

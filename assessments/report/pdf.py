@@ -85,7 +85,7 @@ def lay_out(html: str) -> Document:
     # Parsed once for every pass (a tenth of a pass's time); render() leaves the tree unchanged.
     parsed = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesOnlyFetcher())
     document = _laid_out(parsed, set())
-    flowing = layout.plan_flow(layout.page_fills(document))
+    flowing = layout.plan_flow(layout.page_fills(document), layout.chapters(document))
     for _ in range(MAX_LAYOUT_PASSES - 1):
         if not flowing:
             break

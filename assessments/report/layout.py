@@ -108,6 +108,8 @@ class Chapter:
     bottom from the chapter's top as shares of a page, and whether a page may break after each."""
 
     pieces: tuple[tuple[float, float, bool], ...]
+    # The bottom margin of its last piece, which PageFill.fill counts and a piece's bottom not.
+    end_margin: float = 0.0
 
     def end_when_flowing(self, level: float) -> float:
         """Where on its last page the chapter ends when it flows on from a page filled to `level`:
@@ -124,11 +126,12 @@ class Chapter:
                 next_top = None
             breakable = breakable_after
         end = self.pieces[-1][1] if self.pieces else 0.0
-        return end - page_top
+        return end - page_top + self.end_margin
 
 
 def _pieces(box: Any, page_top: float, height: float, out: list[list[Any]]) -> None:
-    """Append the box's unbreakable pieces as [top, bottom, breakable_after] (page units)."""
+    """Append the box's unbreakable pieces as [top, bottom, breakable_after, bottom margin], in
+    page heights from the page's top."""
     style = box.style
     children = [
         child
@@ -144,14 +147,16 @@ def _pieces(box: Any, page_top: float, height: float, out: list[list[Any]]) -> N
     ):
         # Its bottom without its bottom margin, which a page break truncates.
         top = (box.position_y - page_top) / height
-        out.append([top, top + (box.margin_height() - box.margin_bottom) / height, True])
+        bottom = top + (box.margin_height() - box.margin_bottom) / height
+        out.append([top, bottom, True, box.margin_bottom / height])
     elif lines and len(lines) == len(children):
-        # A paragraph's lines: no break leaves fewer than `orphans` or `widows` lines.
+        # A paragraph's lines: no break inside it leaves fewer than `orphans` or `widows` lines
+        # (after its last line, the break is between it and what follows).
         orphans, widows = style["orphans"], style["widows"]
         for index, line in enumerate(lines, start=1):
             top = (line.position_y - page_top) / height
-            allowed = orphans <= index <= len(lines) - widows
-            out.append([top, top + line.height / height, allowed])
+            allowed = index == len(lines) or orphans <= index <= len(lines) - widows
+            out.append([top, top + line.height / height, allowed, 0.0])
     else:
         for child in children:
             if out and child.style["break_before"] == "avoid":
@@ -184,10 +189,13 @@ def chapters(document: Document) -> dict[int, Chapter]:
         for section in sections:
             _pieces(section, top, height, pieces)
         for piece in pieces:
-            current.append([piece[0] + offset, piece[1] + offset, piece[2]])
+            current.append([piece[0] + offset, piece[1] + offset, piece[2], piece[3]])
         offset += fill.fill
     return {
-        number: Chapter(tuple((top, bottom, breakable) for top, bottom, breakable in pieces))
+        number: Chapter(
+            tuple((top, bottom, breakable) for top, bottom, breakable, _ in pieces),
+            pieces[-1][3] if pieces else 0.0,
+        )
         for number, pieces in found.items()
     }
 

@@ -1,9 +1,10 @@
 """How full each page of a laid-out report is, read from WeasyPrint's boxes.
 
 A chapter starts on a new page, which keeps the report's chapter feel, unless the page before
-it would then be left more than half empty: render.py lays the report out, asks `underfilled`
-which chapters left such a page behind them, and lays it out again with those chapters flowing
-on from the page before (their opening block kept together, so a heading never ends a page).
+it would then be left more than half empty: pdf.lay_out lays the report out with every chapter on
+a new page, plans from that layout's boxes which chapters flow (`plan_flow`, `chapters`), and
+lays it out again with those chapters flowing on from the page before (their opening block kept
+together, so a heading never ends a page); `chapters_to_flow` corrects a plan that missed.
 The tests check every page of the demo reports with `page_fills`.
 """
 

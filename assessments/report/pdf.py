@@ -81,7 +81,9 @@ def _laid_out(parsed: HTML, flowing: set[int]) -> Document:
 def lay_out(html: str) -> Document:
     """The report laid out with every chapter on a new page, except those that would leave the
     page before them more than half empty: they flow on from it (layout.py). The first layout
-    plans which chapters flow; a later one corrects the plan where a chapter ended elsewhere."""
+    plans which chapters flow, placing each flowing chapter's unbreakable pieces as measured in
+    it (layout.chapters), so the planned layout is normally final; a later one corrects the plan
+    where a chapter ended elsewhere."""
     # Parsed once for every pass (a tenth of a pass's time); render() leaves the tree unchanged.
     parsed = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesOnlyFetcher())
     document = _laid_out(parsed, set())

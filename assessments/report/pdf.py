@@ -30,8 +30,9 @@ STYLESHEET = "report/report.css"
 PDF_VARIANT = "pdf/ua-1"
 FILENAME_SLUG_MAX_CHARS = 40
 # Laying the report out again costs as much as the first time: at most the first layout, the
-# planned one and up to two corrections (a corrected chapter can move the next one once more).
-MAX_LAYOUT_PASSES = 4
+# planned one and up to three corrections (a corrected chapter can move the next one once more).
+# The demo reports need two; a team report with customers' pages was seen to need five.
+MAX_LAYOUT_PASSES = 5
 
 
 @dataclass(frozen=True)

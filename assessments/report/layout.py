@@ -1,9 +1,10 @@
 """How full each page of a laid-out report is, read from WeasyPrint's boxes.
 
 A chapter starts on a new page, which keeps the report's chapter feel, unless the page before
-it would then be left more than half empty: render.py lays the report out, asks `underfilled`
-which chapters left such a page behind them, and lays it out again with those chapters flowing
-on from the page before (their opening block kept together, so a heading never ends a page).
+it would then be left more than half empty: pdf.lay_out lays the report out with every chapter on
+a new page, plans from that layout's boxes which chapters flow (`plan_flow`, `chapters`), and
+lays it out again with those chapters flowing on from the page before (their opening block kept
+together, so a heading never ends a page); `chapters_to_flow` corrects a plan that missed.
 The tests check every page of the demo reports with `page_fills`.
 """
 
@@ -92,14 +93,133 @@ def chapters_to_flow(fills: list[PageFill]) -> set[int]:
     }
 
 
-# What a flowing chapter's rule and spacing above it take, as a share of the page's content area.
-FLOW_GAP = 0.06
+# What a flowing chapter's rule and spacing above it take, as a share of the page's content area
+# (14.6mm of 251mm, less the bottom margin of what ends the page before, which collapses with it
+# and which the page's fill already counts).
+FLOW_GAP = 0.045
+# What a page break leaves unused at the bottom of a page, on average, where a chapter's blocks
+# were not measured (`plan_flow` without a `Chapter`).
+DEFAULT_BREAK_LOSS = 0.08
 
 
-def plan_flow(fills: list[PageFill]) -> set[int]:
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter's content as a page break sees it, measured in a layout where the chapter
+    started a page: its unbreakable pieces (lines, and blocks that avoid a break inside), top and
+    bottom from the chapter's top as shares of a page, and whether a page may break after each."""
+
+    pieces: tuple[tuple[float, float, bool], ...]
+    # The bottom margin of its last piece, which PageFill.fill counts and a piece's bottom not.
+    end_margin: float = 0.0
+
+    def end_when_flowing(self, level: float) -> float:
+        """Where on its last page the chapter ends when it flows on from a page filled to `level`:
+        it breaks only where a break is allowed, and a piece that does not fit moves on with what
+        must stay with it, leaving its space unused."""
+        page_top = -(level + FLOW_GAP)  # the chapter's offset at the current page's top
+        next_top = None  # where the next page would start: after the last allowed break
+        breakable = False
+        for top, bottom, breakable_after in self.pieces:
+            if breakable:
+                next_top = top
+            if bottom - page_top > 1.0 and top > page_top:
+                page_top = next_top if next_top is not None and next_top > page_top else top
+                next_top = None
+            breakable = breakable_after
+        end = self.pieces[-1][1] if self.pieces else 0.0
+        return end - page_top + self.end_margin
+
+
+def _pieces(box: Any, page_top: float, height: float, out: list[list[Any]]) -> None:
+    """Append the box's unbreakable pieces as [top, bottom, breakable_after, bottom margin], in
+    page heights from the page's top."""
+    style = box.style
+    children = [
+        child
+        for child in getattr(box, "children", ())
+        if getattr(child, "position_y", None) is not None
+    ]
+    lines = [child for child in children if type(child).__name__ == "LineBox"]
+    if (
+        not children
+        or style["break_inside"] in ("avoid", "avoid-page")
+        or type(box).__name__ == "LineBox"
+        or getattr(box, "is_table_wrapper", False)
+    ):
+        # Its bottom without its bottom margin, which a page break truncates.
+        top = (box.position_y - page_top) / height
+        bottom = top + (box.margin_height() - box.margin_bottom) / height
+        out.append([top, bottom, True, box.margin_bottom / height])
+    elif lines and len(lines) == len(children):
+        # A paragraph's lines: no break inside it leaves fewer than `orphans` or `widows` lines
+        # (after its last line, the break is between it and what follows).
+        orphans, widows = style["orphans"], style["widows"]
+        for index, line in enumerate(lines, start=1):
+            top = (line.position_y - page_top) / height
+            allowed = index == len(lines) or orphans <= index <= len(lines) - widows
+            out.append([top, top + line.height / height, allowed, 0.0])
+    else:
+        for child in children:
+            if out and child.style["break_before"] == "avoid":
+                out[-1][2] = False
+            _pieces(child, page_top, height, out)
+    if out and style["break_after"] == "avoid":
+        out[-1][2] = False
+
+
+def chapters(document: Document) -> dict[int, Chapter]:
+    """The chapters that start a page in this layout, by their place among the body's sections
+    (as in PageFill.chapter), with their pieces over every page they run on."""
+    found: dict[int, list[list[Any]]] = {}
+    current: list[list[Any]] | None = None
+    offset = 0.0  # the current chapter's offset at the top of this page
+    for page, fill in zip(document.pages, page_fills(document), strict=True):
+        page_box = page._page_box
+        top, height = page_box.content_box_y(), page_box.height
+        body = _child(_child(page_box, "html"), "body")
+        children = list(getattr(body, "children", ())) if body is not None else []
+        if fill.chapter is not None:
+            current = found[fill.chapter] = []
+            offset = 0.0
+            sections = children[:1]
+        elif current is not None:
+            sections = children[:1]  # the running chapter's rest
+        else:
+            continue
+        pieces: list[list[Any]] = []
+        for section in sections:
+            _pieces(section, top, height, pieces)
+        for piece in pieces:
+            current.append([piece[0] + offset, piece[1] + offset, piece[2], piece[3]])
+        offset += fill.fill
+    return {
+        number: Chapter(
+            tuple((top, bottom, breakable) for top, bottom, breakable, _ in pieces),
+            pieces[-1][3] if pieces else 0.0,
+        )
+        for number, pieces in found.items()
+    }
+
+
+def _flowed_end(level: float, content: float) -> float:
+    """Where a chapter with `content` pages' worth of content ends on its last page when it flows
+    on from a page filled to `level`, each page it runs over losing DEFAULT_BREAK_LOSS."""
+    room = 1.0 - DEFAULT_BREAK_LOSS
+    start = level + FLOW_GAP
+    if start + content <= 1.0:
+        return start + content
+    left = content - max(room - start, 0.0)
+    while left > room:
+        left -= room
+    return left
+
+
+def plan_flow(fills: list[PageFill], measured: dict[int, Chapter] | None = None) -> set[int]:
     """The chapters to let flow, planned at once from a layout in which every chapter started a
     new page: walking the chapters in order, one flows when the page before it would be more
-    than half empty, and then ends where its content (its pages' fills added up) takes it."""
+    than half empty, and then ends where its pieces, broken where a page may break, take it
+    (`measured`, from `chapters`); unmeasured, where its pages' fills added up take it, less what
+    each page break loses."""
     segments: list[tuple[int | None, list[float]]] = []
     for page in fills:
         if page.chapter is not None or not segments:
@@ -107,13 +227,16 @@ def plan_flow(fills: list[PageFill]) -> set[int]:
         segments[-1][1].append(page.fill)
     if not segments:
         return set()
+    measured = measured or {}
     flowing: set[int] = set()
     level = segments[0][1][-1]  # how far down its page the content before the chapters ends
     for chapter, pages in segments[1:]:
         if chapter is not None and level < MIN_FILL:
             flowing.add(chapter)
-            end = level + FLOW_GAP + sum(pages)
-            level = end - int(end) or 1.0
+            if chapter in measured and measured[chapter].pieces:
+                level = measured[chapter].end_when_flowing(level)
+            else:
+                level = _flowed_end(level, sum(pages))
         else:
             level = pages[-1]
     return flowing

@@ -30,8 +30,9 @@ STYLESHEET = "report/report.css"
 PDF_VARIANT = "pdf/ua-1"
 FILENAME_SLUG_MAX_CHARS = 40
 # Laying the report out again costs as much as the first time: at most the first layout, the
-# planned one and up to two corrections (a corrected chapter can move the next one once more).
-MAX_LAYOUT_PASSES = 4
+# planned one and up to three corrections (a corrected chapter can move the next one once more).
+# The demo reports need two; a team report with customers' pages was seen to need five.
+MAX_LAYOUT_PASSES = 5
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,13 @@ def _laid_out(parsed: HTML, flowing: set[int]) -> Document:
 def lay_out(html: str) -> Document:
     """The report laid out with every chapter on a new page, except those that would leave the
     page before them more than half empty: they flow on from it (layout.py). The first layout
-    plans which chapters flow; a later one corrects the plan where a chapter ended elsewhere."""
+    plans which chapters flow, placing each flowing chapter's unbreakable pieces as measured in
+    it (layout.chapters), so the planned layout is normally final; a later one corrects the plan
+    where a chapter ended elsewhere."""
     # Parsed once for every pass (a tenth of a pass's time); render() leaves the tree unchanged.
     parsed = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=StaticFilesOnlyFetcher())
     document = _laid_out(parsed, set())
-    flowing = layout.plan_flow(layout.page_fills(document))
+    flowing = layout.plan_flow(layout.page_fills(document), layout.chapters(document))
     for _ in range(MAX_LAYOUT_PASSES - 1):
         if not flowing:
             break

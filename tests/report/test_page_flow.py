@@ -106,10 +106,26 @@ def test_the_plan_lets_a_chapter_flow_only_after_a_half_empty_page():
     ]
     assert layout.underfilled(fills) == [fills[3]]
     assert layout.chapters_to_flow(fills) == {4}
-    # Chapter 4 flows on after page 4 (0.2 + gap + 0.5 = 0.76 full): chapter 5 keeps its page.
+    # Chapter 4 flows on after page 4 (0.2 + gap + 0.5, about 0.75 full): chapter 5 keeps its page.
     assert layout.plan_flow(fills) == {4}
     assert "nth-of-type(4)" in layout.flow_stylesheet({4})
     assert layout.flow_stylesheet(set()) == ""
+
+
+def test_a_flowing_chapter_breaks_only_where_a_page_may_break():
+    page = layout.PageFill
+    # A heading kept with the first of three blocks that may not break inside.
+    chapter = layout.Chapter(
+        ((0.0, 0.1, False), (0.1, 0.4, True), (0.4, 0.7, True), (0.7, 0.95, True))
+    )
+    # Flowing on below a page filled to 0.3, the second block does not fit and moves on whole:
+    # the next page holds it and the third.
+    assert chapter.end_when_flowing(0.3) == pytest.approx(0.55)
+    fills = [page(1, 1.0, None), page(2, 0.3, None), page(3, 0.95, 3), page(4, 0.8, 4)]
+    assert layout.plan_flow(fills, {3: chapter}) == {3}
+    # Its fills added up, less an average page break's loss, would end it at about 0.375 and let
+    # chapter 4 flow as well.
+    assert layout.plan_flow(fills) == {3, 4}
 
 
 def test_a_comment_is_printed_with_its_signature(questionnaire, consultant):

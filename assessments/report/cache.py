@@ -43,7 +43,8 @@ logger = logging.getLogger(__name__)
 
 # Part of the cache key: bump it when the template, the stylesheet or the texts change, so
 # that reports cached before a deploy are rendered again.
-LAYOUT_VERSION = 3  # 3: not applicable, benchmarks, the page flow and signed comments
+# 4: the page flow planned from the chapters' pieces; 3: not applicable, benchmarks, comments.
+LAYOUT_VERSION = 4
 CACHE_FOLDER = "reports"
 # A report being written on a file system; it ends like the report it becomes, so that a
 # concurrent clean-up of outdated reports leaves it alone.

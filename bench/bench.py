@@ -78,6 +78,7 @@ from tests.live_server import (  # noqa: E402
     fresh_sqlite_database,
     is_ready,
     start_gunicorn,
+    stop,
 )
 
 # The environment as the caller gave it; this process takes the bench's settings into its own.
@@ -686,11 +687,7 @@ def measure(args: argparse.Namespace, workdir: Path, figures: dict) -> None:
             )
             done()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
     if errors:
         raise MeasureError(
             "requests failed during the timed run:\n  "

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.driver import MeasureError, Visitor
+from tests.live_server import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 DELAY_SECONDS = 10.0  # from a test's completion to its download
@@ -115,9 +116,5 @@ def measure(port: int, env: dict[str, str], workdir: Path, count: int) -> AheadF
                 raise MeasureError("a report download after completion is not a PDF")
         return AheadFigures(latencies, cached)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop(worker)
         log.close()

@@ -72,6 +72,15 @@ def start_gunicorn(
     )
 
 
+def stop(process: subprocess.Popen, seconds: float = 30) -> None:
+    """Ask a server or worker to stop, and kill it if it has not within `seconds`."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def is_ready(url: str, seconds: float = 60) -> bool:
     """Whether `url`/readyz answers 200 within `seconds`."""
     deadline = time.monotonic() + seconds

@@ -20,7 +20,8 @@ VERSION_PAGE_MAX_QUERIES = 8
 # Today's count, pinned so that a change that adds queries is noticed (the speed issue lowers it).
 ASSESSMENT_PAGE_MAX_QUERIES = 24
 # The list: the user, the permissions (2), the content labels' key, the consultant filter's
-# staff, the count with the drill-down's dates, the page's rows.
+# staff, the count with the drill-down's dates, the page's rows. On PostgreSQL one more: the
+# unfiltered list's estimated size, read before counting (consultant/admin/paging.py).
 ASSESSMENT_LIST_MAX_QUERIES = 7
 
 
@@ -87,7 +88,8 @@ def test_the_assessment_list_and_page_need_the_same_queries_for_more_rows(
     for _ in range(10):
         answered_assessment(questionnaire, organisation="Lisää Oy")
     answered_assessment(questionnaire, complete=False)
-    assert queries(consultant_client, url) == few <= ASSESSMENT_LIST_MAX_QUERIES
+    most = ASSESSMENT_LIST_MAX_QUERIES + (connection.vendor == "postgresql")
+    assert queries(consultant_client, url) == few <= most
 
     page = reverse(
         "admin:assessments_assessment_change", args=[questionnaire.assessments.first().pk]
